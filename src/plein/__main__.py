@@ -1,0 +1,3 @@
+from plein.cli import main
+
+main()

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "plein.core"
+    label = "core"
+    verbose_name = _("Organisation, people and roles")
+
+    def ready(self) -> None:
+        from plein.core.navigation import core_navigation
+        from plein.core.registry import main_navigation
+
+        main_navigation.register(core_navigation)

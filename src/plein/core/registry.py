@@ -1,0 +1,58 @@
+"""Extension points through which apps contribute to shared pages without core importing them.
+
+An app registers in its ``AppConfig.ready()``:
+
+    from plein.core.registry import start_page_items
+    start_page_items.register(my_todos)   # my_todos(request) -> list[StartPageItem]
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class StartPageItem:
+    title: str
+    url: str
+    description: str = ""
+    # "todo" items are things the person still has to do; "link" items are ways in.
+    kind: str = "todo"
+    overdue: bool = False
+
+
+class Registry:
+    def __init__(self) -> None:
+        self._providers: list[Callable] = []
+
+    def register(self, provider: Callable) -> Callable:
+        if provider not in self._providers:
+            self._providers.append(provider)
+        return provider
+
+    def collect(self, request) -> list:
+        items: list = []
+        for provider in self._providers:
+            items.extend(provider(request) or [])
+        return items
+
+
+start_page_items = Registry()
+main_navigation = Registry()
+
+
+@dataclass(frozen=True)
+class NavItem:
+    title: str
+    url: str
+    order: int = 50
+    active: bool = False
+
+
+def navigation_for(request) -> list[NavItem]:
+    """The main navigation for this request, in order, with the current section marked."""
+    items = sorted(main_navigation.collect(request), key=lambda i: (i.order, str(i.title)))
+    path = request.path
+    best = max((i for i in items if i.url != "/" and path.startswith(i.url)), key=lambda i: len(i.url), default=None)
+    if best is None:
+        best = next((i for i in items if i.url == path), None)
+    return [NavItem(i.title, i.url, i.order, i is best) for i in items]

@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
+
+from plein.core.views import error_page
+
+urlpatterns = [
+    path("", include("plein.core.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("allauth.urls")),
+    path("django-admin/", admin.site.urls),
+]
+
+handler400 = error_page(400, _("Bad request"), _("The request could not be processed. Check what you entered."))
+handler403 = error_page(
+    403,
+    _("No access"),
+    _("You do not have access to this page. If you think you should, ask the functional administrator."),
+)
+handler404 = error_page(404, _("Page not found"), _("This page does not exist (any more). Check the address."))
+handler500 = error_page(
+    500, _("Something went wrong"), _("An error occurred on our side. Nothing you sent has been lost; try again later.")
+)
+
