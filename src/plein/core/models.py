@@ -18,11 +18,15 @@ class Organisation(models.Model):
     short_name = models.CharField(_("short name"), max_length=60, blank=True)
     logo = models.FileField(_("logo"), upload_to="logos/", blank=True)
     # Design tokens for the NL Design System theme; served as a stylesheet so that the CSP stays strict.
-    primary_colour = models.CharField(_("primary colour"), max_length=7, default="#01689b", validators=[hex_colour])
+    primary_colour = models.CharField(
+        _("primary colour"), max_length=7, default="#01689b", validators=[hex_colour]
+    )
     primary_text_colour = models.CharField(
         _("text colour on primary"), max_length=7, default="#ffffff", validators=[hex_colour]
     )
-    accent_colour = models.CharField(_("accent colour"), max_length=7, default="#ffb612", validators=[hex_colour])
+    accent_colour = models.CharField(
+        _("accent colour"), max_length=7, default="#ffb612", validators=[hex_colour]
+    )
     website = models.URLField(_("website"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -45,7 +49,9 @@ class OrgUnit(models.Model):
         OTHER = "overig", _("Other")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="units")
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TEAM)
     # Materialised path, such as "Directie/Ruimte en Water/Team Water". Kept by the services, so that
@@ -76,7 +82,12 @@ class Position(models.Model):
     title = models.CharField(_("title"), max_length=200)
     scale = models.CharField(_("salary scale"), max_length=20, blank=True)
     unit = models.ForeignKey(
-        OrgUnit, on_delete=models.SET_NULL, null=True, blank=True, related_name="positions", verbose_name=_("unit")
+        OrgUnit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="positions",
+        verbose_name=_("unit"),
     )
 
     class Meta:
@@ -167,11 +178,18 @@ class Employee(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="employees")
     personnel_number = models.CharField(_("personnel number"), max_length=30)
     first_name = models.CharField(_("first name"), max_length=100)
-    infix = models.CharField(_("infix"), max_length=30, blank=True, help_text=_("For example: van, de, van der"))
+    infix = models.CharField(
+        _("infix"), max_length=30, blank=True, help_text=_("For example: van, de, van der")
+    )
     last_name = models.CharField(_("last name"), max_length=150)
     email = models.EmailField(_("e-mail address"), blank=True)
     unit = models.ForeignKey(
-        OrgUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="employees", verbose_name=_("unit")
+        OrgUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="employees",
+        verbose_name=_("unit"),
     )
     position = models.ForeignKey(
         Position,
@@ -195,7 +213,12 @@ class Employee(models.Model):
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     user = models.OneToOneField(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="employee", verbose_name=_("account")
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="employee",
+        verbose_name=_("account"),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -206,9 +229,13 @@ class Employee(models.Model):
         verbose_name_plural = _("employees")
         ordering = ["last_name", "first_name", "personnel_number"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "personnel_number"], name="unique_personnel_number"),
+            models.UniqueConstraint(
+                fields=["organisation", "personnel_number"], name="unique_personnel_number"
+            ),
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
                 name="employee_end_after_start",
             ),
         ]
@@ -259,7 +286,10 @@ class StructureRole(models.Model):
         verbose_name=_("employee"),
     )
     name = models.CharField(
-        _("name"), max_length=200, blank=True, help_text=_("For an outside person or a body; otherwise the employee.")
+        _("name"),
+        max_length=200,
+        blank=True,
+        help_text=_("For an outside person or a body; otherwise the employee."),
     )
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(_("telephone"), max_length=40, blank=True)
@@ -324,3 +354,43 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.role}"
+
+
+class AuditEvent(models.Model):
+    """One entry of the append-only, hash-chained audit log.
+
+    Who did what to which object, when and in which role. Never content: ``data`` holds identifiers and counts only.
+    ``seq`` numbers the events without gaps and ``hash`` covers the event and the previous hash, so an edited or
+    deleted row breaks the chain; ``AuditHead`` remembers the last event, so removing the tail is noticed too.
+    """
+
+    seq = models.PositiveBigIntegerField(unique=True, editable=False)
+    occurred_at = models.DateTimeField(db_index=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    actor_label = models.CharField(max_length=254, blank=True)
+    role = models.CharField(max_length=40, blank=True)
+    action = models.CharField(max_length=80, db_index=True)
+    target_type = models.CharField(max_length=80, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64, unique=True, editable=False)
+    hash = models.CharField(max_length=64, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-seq"]
+        indexes = [models.Index(fields=["target_type", "target_id"]), models.Index(fields=["actor", "seq"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action}"
+
+
+class AuditHead(models.Model):
+    """The last event of the chain (a single row)."""
+
+    seq = models.PositiveBigIntegerField()
+    hash = models.CharField(max_length=64)
