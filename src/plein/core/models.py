@@ -18,15 +18,11 @@ class Organisation(models.Model):
     short_name = models.CharField(_("short name"), max_length=60, blank=True)
     logo = models.FileField(_("logo"), upload_to="logos/", blank=True)
     # Design tokens for the NL Design System theme; served as a stylesheet so that the CSP stays strict.
-    primary_colour = models.CharField(
-        _("primary colour"), max_length=7, default="#01689b", validators=[hex_colour]
-    )
+    primary_colour = models.CharField(_("primary colour"), max_length=7, default="#01689b", validators=[hex_colour])
     primary_text_colour = models.CharField(
         _("text colour on primary"), max_length=7, default="#ffffff", validators=[hex_colour]
     )
-    accent_colour = models.CharField(
-        _("accent colour"), max_length=7, default="#ffb612", validators=[hex_colour]
-    )
+    accent_colour = models.CharField(_("accent colour"), max_length=7, default="#ffb612", validators=[hex_colour])
     website = models.URLField(_("website"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -49,9 +45,7 @@ class OrgUnit(models.Model):
         OTHER = "overig", _("Other")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="units")
-    parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
-    )
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TEAM)
     # Materialised path, such as "Directie/Ruimte en Water/Team Water". Kept by the services, so that
@@ -178,9 +172,7 @@ class Employee(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="employees")
     personnel_number = models.CharField(_("personnel number"), max_length=30)
     first_name = models.CharField(_("first name"), max_length=100)
-    infix = models.CharField(
-        _("infix"), max_length=30, blank=True, help_text=_("For example: van, de, van der")
-    )
+    infix = models.CharField(_("infix"), max_length=30, blank=True, help_text=_("For example: van, de, van der"))
     last_name = models.CharField(_("last name"), max_length=150)
     email = models.EmailField(_("e-mail address"), blank=True)
     unit = models.ForeignKey(
@@ -229,9 +221,7 @@ class Employee(models.Model):
         verbose_name_plural = _("employees")
         ordering = ["last_name", "first_name", "personnel_number"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["organisation", "personnel_number"], name="unique_personnel_number"
-            ),
+            models.UniqueConstraint(fields=["organisation", "personnel_number"], name="unique_personnel_number"),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True)
                 | Q(start_date__isnull=True)
@@ -302,9 +292,7 @@ class StructureRole(models.Model):
         verbose_name_plural = _("integrity structure roles")
         ordering = ["kind", "order", "name"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(employee__isnull=False) | ~Q(name=""), name="structure_role_has_holder"
-            ),
+            models.CheckConstraint(condition=Q(employee__isnull=False) | ~Q(name=""), name="structure_role_has_holder"),
         ]
 
     def __str__(self) -> str:
@@ -366,9 +354,7 @@ class AuditEvent(models.Model):
 
     seq = models.PositiveBigIntegerField(unique=True, editable=False)
     occurred_at = models.DateTimeField(db_index=True, editable=False)
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     actor_label = models.CharField(max_length=254, blank=True)
     role = models.CharField(max_length=40, blank=True)
@@ -394,3 +380,6 @@ class AuditHead(models.Model):
 
     seq = models.PositiveBigIntegerField()
     hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"head #{self.seq}"

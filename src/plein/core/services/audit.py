@@ -32,9 +32,7 @@ def _canonical(event: AuditEvent) -> bytes:
         "data": event.data,
         "prev_hash": event.prev_hash,
     }
-    return json.dumps(
-        payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
-    ).encode()
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
 
 
 def compute_hash(event: AuditEvent) -> str:

@@ -9,9 +9,7 @@ from plein.core.services.audit import record_event, verify_chain
 @pytest.fixture
 def chain(organisation, ic_user):
     return [
-        record_event(
-            actor=ic_user, action=f"test.action{i}", organisation=organisation, target=ic_user, data={"n": i}
-        )
+        record_event(actor=ic_user, action=f"test.action{i}", organisation=organisation, target=ic_user, data={"n": i})
         for i in range(5)
     ]
 
