@@ -3,6 +3,7 @@
 import rules
 
 from plein.core import roles as R
+from plein.core.object_rules import object_rule
 from plein.core.selectors import managed_units, user_roles
 
 
@@ -30,7 +31,7 @@ is_functional_admin = has_role(R.FUNCTIONAL_ADMIN)
 is_auditor = has_role(R.AUDITOR)
 
 
-@rules.predicate
+@object_rule("unit", "only for people in the units they manage (and the units below them)", roles=[R.MANAGER])
 def manages_employee(user, employee) -> bool:
     if employee is None or employee.unit_id is None:
         return False
@@ -41,3 +42,7 @@ def manages_employee(user, employee) -> bool:
 rules.add_perm("core.view_people", is_hr | is_integrity_coordinator | is_manager)
 rules.add_perm("core.view_employee", is_hr | is_integrity_coordinator | manages_employee)
 rules.add_perm("core.import_people", is_hr)
+
+# Role administration and the audit log (issue 3). The functional administrator manages roles but reads no registers.
+rules.add_perm("core.manage_roles", is_functional_admin)
+rules.add_perm("core.view_audit_log", is_integrity_coordinator | is_auditor)
