@@ -426,5 +426,9 @@ PLEIN = {
     "SMALL_COUNT_THRESHOLD": env_int("PLEIN_SMALL_COUNT_THRESHOLD", 5),
     "GIFT_THRESHOLD_EUR": env_int("PLEIN_GIFT_THRESHOLD_EUR", 50),
     "POSITION_REVIEW_YEARS": env_int("PLEIN_POSITION_REVIEW_YEARS", 3),
+    # Functies & screening (positions): a VOG is re-screened after this many years (0 = no periodic re-screening);
+    # a new hire in a designated position gets the checklist from this many months before to after the start date.
+    "VOG_RESCREENING_YEARS": env_int("PLEIN_VOG_RESCREENING_YEARS", 5),
+    "POSITION_NEW_HIRE_MONTHS": env_int("PLEIN_POSITION_NEW_HIRE_MONTHS", 6),
     "IMPORT_MAX_BYTES": env_int("PLEIN_IMPORT_MAX_BYTES", 50 * 1024 * 1024),
 }
