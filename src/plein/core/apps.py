@@ -12,3 +12,7 @@ class CoreConfig(AppConfig):
         from plein.core.registry import main_navigation
 
         main_navigation.register(core_navigation)
+
+        from plein.core.navigation_admin import admin_navigation  # roles and audit log (issue 3)
+
+        main_navigation.register(admin_navigation)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plein.core import views
+from plein.core import views, views_admin
 
 app_name = "core"
 
@@ -11,4 +11,13 @@ urlpatterns = [
     path("medewerkers/", views.people, name="people"),
     path("theme.css", views.theme_css, name="theme_css"),
     path("healthz", views.healthz, name="healthz"),
+    # Role administration and the audit log (issue 3)
+    path("beheer/rollen/", views_admin.role_list, name="role_list"),
+    path("beheer/rollen/<int:user_id>/", views_admin.role_account, name="role_account"),
+    path(
+        "beheer/rollen/<int:user_id>/intrekken/<int:assignment_id>/",
+        views_admin.role_revoke,
+        name="role_revoke",
+    ),
+    path("beheer/auditlog/", views_admin.audit_log, name="audit_log"),
 ]

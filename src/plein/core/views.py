@@ -6,11 +6,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from plein.core import roles as R
 from plein.core import selectors
 from plein.core.forms import PeopleFilterForm
 from plein.core.models import StructureRole
 from plein.core.permissions import permission_required
 from plein.core.registry import start_page_items
+from plein.core.services.audit import record_event
 
 
 @require_GET
@@ -53,6 +55,15 @@ def people(request):
     if form.is_valid():
         qs = form.filter(qs)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    # Reading personal data is audited: who, in which role, which page, how many (never the search terms).
+    held = selectors.user_roles(request.user)
+    record_event(
+        actor=request.user,
+        action="people.list",
+        organisation=request.organisation or None,
+        role=next((code for code in (R.HR, R.INTEGRITY_COORDINATOR, R.MANAGER) if code in held), ""),
+        data={"page": page.number, "results": page.paginator.count},
+    )
     return render(request, "core/people.html", {"form": form, "page": page})
 
 
