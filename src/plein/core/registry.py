@@ -35,9 +35,16 @@ class Registry:
             items.extend(provider(request) or [])
         return items
 
+    def __iter__(self):
+        # The registered providers, in registration order (used by registries that are not per request).
+        return iter(list(self._providers))
+
 
 start_page_items = Registry()
 main_navigation = Registry()
+# Demo data: each app registers ``load(organisation, *, rng, today)`` in its AppConfig.ready(). plein.core.demo calls
+# the loaders after the core data, in INSTALLED_APPS order, in one transaction, each with its own random.Random.
+demo_loaders = Registry()
 
 
 @dataclass(frozen=True)
