@@ -1,0 +1,189 @@
+"""Which URLs work without logging in: the one explicit allow-list of the project. Everything else is refused.
+
+``plein/core/tests/test_url_policy.py`` walks every URL pattern of the project (through every ``include``) and checks
+each one: a route on this list must answer an anonymous visitor without a server error; any other route must refuse
+an anonymous GET and POST (a redirect to a login page, 401 or 403). API routes (under ``API_PREFIX``) must answer
+401 or 403. So a new route that forgets its permission check fails the tests, until it is protected or added here
+with the reason why it is public.
+
+Name routes by their full name, with namespace (``"core:home"``). A prefix covers a whole third-party URLconf.
+"""
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.resolvers import RegexPattern, RoutePattern
+
+PUBLIC_URL_NAMES = frozenset(
+    {
+        "core:home",  # the public front page
+        "core:structure",  # who is who in integrity: public contact details
+        "core:theme_css",  # the organisation's design tokens, needed by every page (also the login page)
+        "core:healthz",  # the load balancer's health check; says "ok" and nothing else
+        "set_language",  # the language switch
+        "admin:login",  # the Django admin's own login form; the admin itself is for superusers only
+        # django-allauth: logging in and out, single sign-on, the second factor at login, and password reset.
+        # Its pages for a logged-in account (e-mail, password change, MFA set-up) refuse anonymous users and are
+        # checked like every other route.
+        "account_login",
+        "account_logout",
+        "account_inactive",
+        "account_signup",  # closed (plein.core.auth.AccountAdapter); shows that sign-up is closed
+        "account_confirm_login_code",
+        "account_reset_password",
+        "account_reset_password_done",
+        "account_reset_password_from_key",
+        "account_reset_password_from_key_done",
+        "account_email_verification_sent",
+        "account_confirm_email",
+        "mfa_authenticate",  # the second step of a login, before the account is logged in
+        "mfa_login_webauthn",  # logging in with a passkey
+        "socialaccount_login_cancelled",
+        "socialaccount_login_error",
+        "socialaccount_signup",
+        "openid_connect_login",
+        "openid_connect_callback",
+    }
+)
+
+# Whole URL spaces that are public. Static files are served by WhiteNoise before URL routing, but a development
+# set-up may route them.
+PUBLIC_URL_PREFIXES: tuple[str, ...] = ("static/",)
+
+# django-allauth's deprecated aliases (``social/...``) have no name; they redirect to the named ``3rdparty/`` routes.
+PUBLIC_UNNAMED_PREFIXES: tuple[str, ...] = (
+    "accounts/social/login/cancelled/",
+    "accounts/social/login/error/",
+    "accounts/social/signup/",
+)
+
+# The REST API. Every route below it must answer 401 or 403 to a request without a valid token.
+API_PREFIX = "api/"
+# API routes that need no token (for example a published OpenAPI schema). Empty: the API is closed by default.
+PUBLIC_API_URL_NAMES: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Route:
+    """One URL pattern of the project, with a concrete path that resolves to it."""
+
+    route: str  # the patterns joined, as Django shows them
+    name: str  # with namespace, "" when unnamed
+    path: str  # a concrete path, starting with "/", with sample values for the parameters
+    callback: object
+
+    @property
+    def is_api(self) -> bool:
+        return self.path.startswith("/" + API_PREFIX)
+
+    @property
+    def is_public(self) -> bool:
+        bare = self.path.lstrip("/")
+        if self.is_api:
+            return self.name in PUBLIC_API_URL_NAMES
+        return (
+            self.name in PUBLIC_URL_NAMES
+            or bare.startswith(PUBLIC_URL_PREFIXES)
+            or (not self.name and bare.startswith(PUBLIC_UNNAMED_PREFIXES))
+        )
+
+
+class SamplePathError(ValueError):
+    """A route whose parameters cannot be filled in with a sample value."""
+
+
+# Sample values, tried in order, for a path parameter: the first that the converter or group accepts is used.
+SAMPLE_VALUES = ("1", "x", "00000000-0000-0000-0000-000000000001", "2025-01-01", "x-1", "1-x", "x/1")
+_PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<parameter>[^>]+)>")
+
+
+def _sample_for(regex: str, to_python=None) -> str:
+    candidates = list(SAMPLE_VALUES)
+    if re.fullmatch(r"[\w-]+(\|[\w-]+)+", regex):  # an alternation of words, such as app labels
+        candidates.insert(0, regex.split("|")[0])
+    for value in candidates:
+        if re.fullmatch(regex, value):
+            if to_python is not None:
+                try:
+                    to_python(value)
+                except (ValueError, TypeError):
+                    continue
+            return value
+    raise SamplePathError(f"no sample value matches {regex!r}")
+
+
+def _fill_route(pattern: RoutePattern) -> str:
+    def replace(match):
+        converter = pattern.converters[match["parameter"]]
+        return _sample_for(converter.regex, converter.to_python)
+
+    return _PARAMETER.sub(replace, str(pattern._route))
+
+
+def _group_end(regex: str, start: int) -> int:
+    """The index just after the group that opens at ``start``."""
+    depth, i, in_class = 0, start, False
+    while i < len(regex):
+        char = regex[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    raise SamplePathError(f"unbalanced group in {regex!r}")
+
+
+def _fill_regex(pattern: RegexPattern) -> str:
+    regex = str(pattern._regex)
+    out, i = [], 0
+    while i < len(regex):
+        if regex.startswith("(?P<", i):
+            end = _group_end(regex, i)
+            inner = regex[regex.index(">", i) + 1 : end - 1]
+            out.append(_sample_for(inner))
+            i = end
+            continue
+        out.append(regex[i])
+        i += 1
+    text = "".join(out)
+    text = text.removeprefix("^").removesuffix("$").removesuffix(r"\Z")
+    text = re.sub(r"\\(.)", r"\1", text)
+    if re.search(r"[()\[\]{}*+?|^$]", text):
+        raise SamplePathError(f"cannot build a path from {regex!r}")
+    return text
+
+
+def _fill(pattern) -> str:
+    if isinstance(pattern, RoutePattern):
+        return _fill_route(pattern)
+    if isinstance(pattern, RegexPattern):
+        return _fill_regex(pattern)
+    raise SamplePathError(f"unknown pattern type {type(pattern).__name__}")
+
+
+def iter_routes(patterns=None, prefix: str = "", route: str = "", namespace: str = "") -> Iterator[Route]:
+    """Every URL pattern of the project (or of ``patterns``), recursively through every include."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for entry in patterns:
+        part = _fill(entry.pattern)
+        shown = route + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner_ns = namespace
+            if entry.namespace:
+                inner_ns = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from iter_routes(entry.url_patterns, prefix + part, shown, inner_ns)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else (entry.name or "")
+            yield Route(route=shown, name=name, path="/" + prefix + part, callback=entry.callback)
