@@ -52,8 +52,7 @@ class GrantRoleForm(PleinFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = OrgUnit.objects.filter(organisation=organisation).order_by("path")
         self.fields["unit"].empty_label = _("No unit")
-        # PleinFormMixin validates a bound form while it sets up the widgets, before the queryset above was known.
-        # Forget that result, so that the form validates against the organisation's units.
+        # Validate against the queryset above, even if a base class already validated during __init__.
         self._errors = None
 
 

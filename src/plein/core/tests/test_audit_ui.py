@@ -167,3 +167,28 @@ def test_navigation_shows_the_log_only_to_those_who_may_see_it(client, auditor, 
     body = client.get(reverse("core:start")).content.decode()
     assert f'href="{URL}"' not in body
     assert f'href="{reverse("core:role_list")}"' in body
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_audit_log_in_the_browser(page, make_user, organisation):
+    from playwright.sync_api import expect
+
+    from plein.core.tests.browser import login, visit
+
+    ic = make_user(R.INTEGRITY_COORDINATOR)
+    person = make_user()
+    for action in ("role.grant", "role.revoke", "people.import"):
+        record_event(actor=ic, action=action, organisation=organisation, target=person)
+    login(page, ic)
+    visit(page, URL)
+    expect(page.get_by_role("status").first).to_contain_text("The audit log is intact")
+    page.locator("#id_action").fill("role.")
+    page.locator("form[role=search] button[type=submit]").click()
+    rows = page.locator("table.plein-table tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text("role.revoke")
+
+    AuditEvent.objects.filter(seq=1).update(action="role.tampered")
+    visit(page, URL)
+    expect(page.get_by_role("alert")).to_contain_text("The first bad entry is number 1.")

@@ -273,3 +273,38 @@ def test_only_the_functional_administrator_manages_roles(client, make_user, pers
     assert client.get(url).status_code == 403
     assert client.post(url, {"role": R.HR}).status_code == 403
     assert not RoleAssignment.objects.filter(user=person).exists()
+
+
+# --- in the browser (axe-core checks every page the test opens) -------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_grant_and_revoke_in_the_browser(page, make_user, organisation):
+    from playwright.sync_api import expect
+
+    from plein.core.tests.browser import login, visit
+
+    admin = make_user(R.FUNCTIONAL_ADMIN)
+    unit = OrgUnitFactory(organisation=organisation, name="Team Water")
+    person = make_user(first_name="Bram", last_name="Browser")
+    login(page, admin)
+    visit(page, reverse("core:role_list"))
+    page.get_by_role("link", name="Bram Browser").click()
+    grant = page.locator("form.plein-form")
+
+    # A manager without a unit: the error is explained and linked to the field.
+    grant.locator("#id_role").select_option(R.MANAGER)
+    grant.locator("button[type=submit]").click()
+    expect(page.locator("#id_unit")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#id_unit_errors")).to_contain_text("Choose the unit for this role")
+
+    page.locator("form.plein-form #id_role").select_option(R.MANAGER)
+    page.locator("form.plein-form #id_unit").select_option(str(unit.pk))
+    page.locator("form.plein-form button[type=submit]").click()
+    expect(page.get_by_role("status").first).to_contain_text("now has the role Manager for Team Water")
+    assert RoleAssignment.objects.filter(user=person, role=R.MANAGER, unit=unit, revoked_at__isnull=True).exists()
+
+    page.get_by_role("button", name="Revoke Manager").click()
+    expect(page.get_by_role("status").first).to_contain_text("has been revoked")
+    assert RoleAssignment.objects.get(user=person, role=R.MANAGER).revoked_by == admin
