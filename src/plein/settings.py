@@ -422,6 +422,11 @@ PLEIN = {
     # Ambtenarenwet art. 5: the oath is taken when entering service
     "OATH_TERM_MONTHS": env_int("PLEIN_OATH_TERM_MONTHS", 3),
     "OATH_EMPLOYMENT_TYPES": env_list("PLEIN_OATH_EMPLOYMENT_TYPES", ["vast", "tijdelijk", "stagiair"]),
+    # Ambtseed (oaths): whether an oath from an earlier employment still counts after re-entry, and when reminders go
+    # out to the employee and their manager (days before and after the due date; read by plein.oaths.conf).
+    "OATH_EARLIER_OATH_COUNTS": env_bool("PLEIN_OATH_EARLIER_OATH_COUNTS", True),
+    "OATH_REMINDER_DAYS_BEFORE": env_list("PLEIN_OATH_REMINDER_DAYS_BEFORE", ["14"]),
+    "OATH_REMINDER_DAYS_AFTER": env_list("PLEIN_OATH_REMINDER_DAYS_AFTER", ["1", "30"]),
     # Published figures suppress counts below this threshold (zero may be shown)
     "SMALL_COUNT_THRESHOLD": env_int("PLEIN_SMALL_COUNT_THRESHOLD", 5),
     "GIFT_THRESHOLD_EUR": env_int("PLEIN_GIFT_THRESHOLD_EUR", 50),

@@ -7,6 +7,7 @@ from plein.core.views import error_page
 
 urlpatterns = [
     path("", include("plein.core.urls")),
+    path("ambtseed/", include("plein.oaths.urls")),
     path("functies/", include("plein.positions.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),

@@ -1,0 +1,364 @@
+"""Reads of the oath register. Query-count aware: lists are annotated in the database, never a query per row.
+
+Obligations are derived, not stored. An employee has an oath obligation when they have a start date, their
+employment type is one of ``OATH_EMPLOYMENT_TYPES`` and they have not left. It is due on the start date plus
+``OATH_TERM_MONTHS`` (see ``dates.py``). It is *done* when there is an oath or affirmation that counts: any oath of
+this person if ``OATH_EARLIER_OATH_COUNTS`` is on (the default), otherwise only one taken on or after the current
+start date (someone who left and came back takes it again). It is *overdue* when not done and the due date has passed,
+and *due* otherwise.
+"""
+
+import statistics
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import ExtractYear
+
+from plein.core import roles as R
+from plein.core.models import Employee, Organisation, User
+from plein.core.selectors import employee_for, managed_units_q, user_roles
+from plein.oaths import conf
+from plein.oaths.dates import due_date, overdue_start_cutoff
+from plein.oaths.models import Ceremony, CeremonyDilemma, Form, OathText, Registration
+
+STATUS_DUE = "due"
+STATUS_OVERDUE = "overdue"
+STATUS_DONE = "done"
+STATUSES = (STATUS_DUE, STATUS_OVERDUE, STATUS_DONE)
+
+
+# --- obligations ----------------------------------------------------------------------------------------------------
+
+
+def _counting_oaths(*, on: date | None = None) -> QuerySet[Registration]:
+    """Taken oaths that fulfil the obligation of ``OuterRef('pk')`` (an employee), optionally taken by ``on``."""
+    qs = Registration.objects.filter(employee=OuterRef("pk"), status=Registration.Status.TAKEN)
+    if not conf.earlier_oath_counts():
+        qs = qs.filter(taken_on__gte=OuterRef("start_date"))
+    if on is not None:
+        qs = qs.filter(taken_on__lte=on)
+    return qs
+
+
+def obligation_population(organisation: Organisation, *, on: date) -> QuerySet[Employee]:
+    """Everyone with an oath obligation on ``on``: a start date, an oath-bound employment type, not left."""
+    return Employee.objects.filter(
+        organisation=organisation,
+        start_date__isnull=False,
+        employment_type__in=conf.employment_types(),
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+
+
+def annotate_obligations(qs: QuerySet[Employee], *, today: date) -> QuerySet[Employee]:
+    """Add ``oath_status``, ``oath_taken_on`` and ``oath_form`` (the latest counting oath) to each employee."""
+    cutoff = overdue_start_cutoff(today, conf.term_months())
+    latest = _counting_oaths().order_by("-taken_on", "-pk")
+    return qs.annotate(
+        oath_done=Exists(_counting_oaths()),
+        oath_taken_on=Subquery(latest.values("taken_on")[:1]),
+        oath_form=Subquery(latest.values("form")[:1]),
+        oath_registration_id=Subquery(latest.values("pk")[:1]),
+    ).annotate(
+        oath_status=Case(
+            When(oath_done=True, then=Value(STATUS_DONE)),
+            When(start_date__lt=cutoff, then=Value(STATUS_OVERDUE)),
+            default=Value(STATUS_DUE),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Obligation:
+    employee: Employee
+    start_date: date
+    due_date: date
+    status: str
+    taken_on: date | None = None
+    form: str = ""
+    registration_id: int | None = None
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == STATUS_DONE
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == STATUS_OVERDUE
+
+    def get_form_display(self) -> str:
+        return str(Form(self.form).label) if self.form else ""
+
+
+def to_obligation(employee: Employee) -> Obligation:
+    """An annotated employee (see ``annotate_obligations``) as an ``Obligation``; no query."""
+    return Obligation(
+        employee=employee,
+        start_date=employee.start_date,
+        due_date=due_date(employee.start_date, conf.term_months()),
+        status=employee.oath_status,
+        taken_on=employee.oath_taken_on,
+        form=employee.oath_form or "",
+        registration_id=employee.oath_registration_id,
+    )
+
+
+def obligation_for(employee: Employee | None, *, today: date) -> Obligation | None:
+    """The obligation of one employee, or None when they have none (no start date, external, left)."""
+    if employee is None:
+        return None
+    annotated = (
+        annotate_obligations(obligation_population(employee.organisation, on=today), today=today)
+        .filter(pk=employee.pk)
+        .select_related("unit", "manager", "organisation")
+        .first()
+    )
+    return to_obligation(annotated) if annotated else None
+
+
+def obligations_visible_to(user: User, organisation: Organisation, *, today: date) -> QuerySet[Employee]:
+    """Need-to-know: HR and the IC see everyone; a manager sees their own units; nobody else sees anyone."""
+    qs = annotate_obligations(obligation_population(organisation, on=today), today=today).select_related(
+        "unit", "position"
+    )
+    roles = user_roles(user)
+    if roles & {R.HR, R.INTEGRITY_COORDINATOR}:
+        return qs
+    if R.MANAGER in roles:
+        return qs.filter(managed_units_q(user))
+    return qs.none()
+
+
+def filter_obligations(
+    qs: QuerySet[Employee],
+    *,
+    status: str = "",
+    unit=None,
+    started_from: date | None = None,
+    started_to: date | None = None,
+    search: str = "",
+) -> QuerySet[Employee]:
+    if status in STATUSES:
+        qs = qs.filter(oath_status=status)
+    if unit is not None:
+        qs = qs.filter(unit.subtree_q("unit__"))
+    if started_from:
+        qs = qs.filter(start_date__gte=started_from)
+    if started_to:
+        qs = qs.filter(start_date__lte=started_to)
+    if search:
+        qs = qs.filter(
+            Q(first_name__icontains=search) | Q(last_name__icontains=search) | Q(personnel_number__iexact=search)
+        )
+    return qs
+
+
+def status_counts(qs: QuerySet[Employee]) -> dict[str, int]:
+    """Due, overdue and done in one query."""
+    rows = qs.order_by().values("oath_status").annotate(n=Count("pk"))
+    counts = dict.fromkeys(STATUSES, 0)
+    for row in rows:
+        counts[row["oath_status"]] = row["n"]
+    return counts
+
+
+def open_obligations(organisation: Organisation, *, today: date) -> QuerySet[Employee]:
+    """Everyone whose obligation is not done yet (due or overdue), with their manager, for reminders."""
+    return (
+        annotate_obligations(obligation_population(organisation, on=today), today=today)
+        .filter(oath_done=False)
+        .select_related("manager", "organisation")
+        .order_by("start_date", "pk")
+    )
+
+
+def overdue_count(organisation: Organisation, *, at: date) -> int:
+    """How many people were overdue on ``at``: obliged then, due date before ``at``, no counting oath taken by ``at``."""
+    cutoff = overdue_start_cutoff(at, conf.term_months())
+    return (
+        obligation_population(organisation, on=at)
+        .filter(start_date__lt=cutoff)
+        .exclude(Exists(_counting_oaths(on=at)))
+        .count()
+    )
+
+
+# --- texts ----------------------------------------------------------------------------------------------------------
+
+
+def text_in_effect(organisation: Organisation, form: str, *, on: date) -> OathText | None:
+    return (
+        OathText.objects.filter(organisation=organisation, form=form, effective_from__lte=on)
+        .order_by("-effective_from")
+        .first()
+    )
+
+
+def oath_texts(organisation: Organisation) -> list[OathText]:
+    return list(OathText.objects.filter(organisation=organisation).order_by("form", "-effective_from"))
+
+
+# --- ceremonies -----------------------------------------------------------------------------------------------------
+
+_ACTIVE = [Registration.Status.REGISTERED, Registration.Status.TAKEN]
+
+
+def ceremonies(organisation: Organisation) -> QuerySet[Ceremony]:
+    """Every ceremony with its counts, newest first; the counts are subqueries, so a page is one query."""
+    return (
+        Ceremony.objects.filter(organisation=organisation)
+        .annotate(
+            active_count=Count("registrations", filter=Q(registrations__status__in=_ACTIVE), distinct=True),
+            taken_count=Count(
+                "registrations", filter=Q(registrations__status=Registration.Status.TAKEN), distinct=True
+            ),
+        )
+        .order_by("-date", "-start_time", "-pk")
+    )
+
+
+def ceremony_with_counts(organisation: Organisation, pk: int) -> Ceremony | None:
+    return ceremonies(organisation).select_related("chair").filter(pk=pk).first()
+
+
+def ceremony_registrations(ceremony: Ceremony) -> list[Registration]:
+    """The registrations of a ceremony for the check-in list and the official record, by name."""
+    return list(
+        Registration.objects.filter(ceremony=ceremony)
+        .exclude(status=Registration.Status.WITHDRAWN)
+        .select_related("employee", "employee__unit", "text")
+        .order_by("employee__last_name", "employee__first_name", "pk")
+    )
+
+
+def ceremony_dilemmas(ceremony: Ceremony) -> list[CeremonyDilemma]:
+    return list(ceremony.dilemmas.order_by("pk"))
+
+
+def open_ceremonies(organisation: Organisation, *, today: date) -> list[Ceremony]:
+    """Ceremonies from today on that still have room."""
+    return [
+        c
+        for c in ceremonies(organisation).filter(date__gte=today).order_by("date", "start_time", "pk")
+        if c.active_count < c.capacity
+    ]
+
+
+def invitations_for(employee: Employee, *, today: date) -> list[Ceremony]:
+    return list(
+        Ceremony.objects.filter(invitations__employee=employee, date__gte=today).order_by("date", "start_time", "pk")
+    )
+
+
+def registrations_of(employee: Employee) -> list[Registration]:
+    """An employee's own registrations, newest first."""
+    return list(
+        Registration.objects.filter(employee=employee)
+        .select_related("ceremony", "text")
+        .order_by("-taken_on", "-registered_at", "-pk")
+    )
+
+
+def open_registration(employee: Employee) -> Registration | None:
+    return (
+        Registration.objects.filter(employee=employee, status=Registration.Status.REGISTERED)
+        .select_related("ceremony")
+        .first()
+    )
+
+
+def registration_for_confirmation(pk: int) -> Registration | None:
+    return (
+        Registration.objects.filter(pk=pk, status=Registration.Status.TAKEN)
+        .select_related("employee", "employee__unit", "ceremony", "text", "organisation")
+        .first()
+    )
+
+
+def registration_for_check_in(ceremony: Ceremony, pk: int) -> Registration | None:
+    return Registration.objects.filter(ceremony=ceremony, pk=pk).select_related("employee").first()
+
+
+def employee_by_number(organisation: Organisation, personnel_number: str) -> Employee | None:
+    return (
+        Employee.objects.filter(organisation=organisation, personnel_number=personnel_number.strip())
+        .select_related("organisation", "unit", "manager")
+        .first()
+    )
+
+
+def own_employee(user: User) -> Employee | None:
+    return employee_for(user)
+
+
+# --- figures --------------------------------------------------------------------------------------------------------
+
+
+def annual_figures(organisation: Organisation, year: int, *, overdue_at: date | None = None) -> dict:
+    """Figures for the annual report. A record counts in year Y when its defining date falls in Y.
+
+    - ``ceremonies_held``: ceremonies dated in Y with at least one oath or affirmation taken there.
+    - ``sworn``: oaths and affirmations taken in Y (at a ceremony, individually or imported), split into ``oath`` and
+      ``affirmation``.
+    - ``overdue``: people overdue on ``overdue_at`` (default 31 December of Y), see ``overdue_count``.
+    - ``median_days_to_oath``: median days from the start of the employment to the oath, over the oaths taken in Y
+      whose start of employment is known and not after the oath; ``None`` when there are none.
+    """
+    taken = Registration.objects.filter(
+        organisation=organisation, status=Registration.Status.TAKEN, taken_on__year=year
+    )
+    split = taken.aggregate(
+        sworn=Count("pk"),
+        oath=Count("pk", filter=Q(form=Form.OATH)),
+        affirmation=Count("pk", filter=Q(form=Form.AFFIRMATION)),
+    )
+    held = (
+        Ceremony.objects.filter(organisation=organisation, date__year=year)
+        .filter(Exists(Registration.objects.filter(ceremony=OuterRef("pk"), status=Registration.Status.TAKEN)))
+        .count()
+    )
+    spans = [
+        (taken_on - start).days
+        for taken_on, start in taken.filter(period_start__isnull=False, period_start__lte=F("taken_on")).values_list(
+            "taken_on", "period_start"
+        )
+    ]
+    at = overdue_at or date(year, 12, 31)
+    return {
+        "year": year,
+        "ceremonies_held": held,
+        "sworn": split["sworn"],
+        "oath": split["oath"],
+        "affirmation": split["affirmation"],
+        "overdue": overdue_count(organisation, at=at),
+        "overdue_at": at,
+        "median_days_to_oath": statistics.median(spans) if spans else None,
+    }
+
+
+def figure_years(organisation: Organisation) -> list[int]:
+    """Years with a taken oath or a ceremony, newest first."""
+    years = set(
+        Registration.objects.filter(organisation=organisation, status=Registration.Status.TAKEN)
+        .annotate(y=ExtractYear("taken_on"))
+        .values_list("y", flat=True)
+        .distinct()
+    )
+    years |= set(
+        Ceremony.objects.filter(organisation=organisation)
+        .annotate(y=ExtractYear("date"))
+        .values_list("y", flat=True)
+        .distinct()
+    )
+    return sorted((y for y in years if y), reverse=True)
