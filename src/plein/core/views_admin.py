@@ -81,11 +81,16 @@ def _accounts(organisation: Organisation | None) -> QuerySet[User]:
     )
 
 
+def _display_name(user: User) -> str:
+    employee = getattr(user, "employee", None)
+    return (employee.full_name if employee else "") or user.display_name or user.email
+
+
 def _account_row(user: User) -> AccountRow:
     employee = getattr(user, "employee", None)
     return AccountRow(
         pk=user.pk,
-        name=(employee.full_name if employee else "") or user.display_name or user.email,
+        name=_display_name(user),
         email=user.email,
         unit=employee.unit.name if employee and employee.unit_id else "",
         roles=[_role_row(a) for a in user.active_role_assignments],
@@ -127,15 +132,15 @@ def role_account(request, user_id: int):
         except ValidationError as exc:
             form.add_error(None, exc)  # a dict of field errors lands on its fields
         else:
-            label = R.ROLES[role].label
+            label, name = R.ROLES[role].label, _display_name(account)
             if unit is not None:
                 messages.success(
                     request,
                     _("%(name)s now has the role %(role)s for %(unit)s.")
-                    % {"name": account, "role": label, "unit": unit.name},
+                    % {"name": name, "role": label, "unit": unit.name},
                 )
             else:
-                messages.success(request, _("%(name)s now has the role %(role)s.") % {"name": account, "role": label})
+                messages.success(request, _("%(name)s now has the role %(role)s.") % {"name": name, "role": label})
             return redirect("core:role_account", user_id=account.pk)
     if request.method == "POST":
         # Invalid input, or the service refused (duplicate, missing unit, own roles): nothing was changed.
@@ -180,7 +185,7 @@ def role_account(request, user_id: int):
 def role_revoke(request, user_id: int, assignment_id: int):
     organisation = _organisation(request)
     assignment = get_object_or_404(
-        RoleAssignment.objects.select_related("user", "unit"),
+        RoleAssignment.objects.select_related("user__employee", "unit"),
         pk=assignment_id,
         user_id=user_id,
         organisation=organisation,
@@ -193,7 +198,7 @@ def role_revoke(request, user_id: int, assignment_id: int):
         messages.success(
             request,
             _("The role %(role)s of %(name)s has been revoked. It stays in the history.")
-            % {"role": _role_row(assignment).label, "name": assignment.user},
+            % {"role": _role_row(assignment).label, "name": _display_name(assignment.user)},
         )
     return redirect("core:role_account", user_id=user_id)
 
