@@ -532,7 +532,7 @@ def test_twenty_thousand_rows_import_well_under_a_minute(organisation):
     result = run(organisation, data)
     elapsed = time.monotonic() - started
     assert result.ok and result.created == 20_000
-    assert elapsed < 30, f"took {elapsed:.1f}s"
+    assert elapsed < 60, f"took {elapsed:.1f}s"  # about 6 s on an idle laptop
     assert Employee.objects.filter(manager__isnull=False).count() == 19_999
 
 
@@ -551,7 +551,7 @@ UNITS = st.sampled_from(
 )
 DATES = st.dates(min_value=dt.date(1970, 1, 1), max_value=dt.date(2030, 12, 31))
 PROPERTY_SETTINGS = hypothesis_settings(
-    max_examples=30,
+    max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
