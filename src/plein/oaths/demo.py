@@ -14,8 +14,8 @@ The loader works from the employees the core generator made, chosen by start dat
   nobody is given an oath that does not fit their start date (the returned ``Summary`` has the numbers);
 - 2023 ceremonies use the classic format; from 2024 on the interactive one;
 - a few people were absent once and came to the next ceremony, a few took the oath individually;
-- of the people whose obligation is still open today, some are registered for the next ceremony and some are
-  overdue and not registered.
+- some who started in the last year missed every ceremony and are overdue today; of everyone whose obligation is
+  still open, some are registered for the next ceremony and the rest not yet.
 
 Everything is drawn from the given ``rng`` in a fixed order, so the same seed and day give the same records.
 """
@@ -83,6 +83,8 @@ TEXTS = [
 ]
 ABSENT_SHARE = 0.03
 INDIVIDUAL_SHARE = 0.04
+# Of the people who started in the last year: missed every ceremony so far.
+MISSED_SHARE = 0.12
 OATH_SHARE = 0.42
 OPEN_REGISTERED_SHARE = 0.6
 
@@ -266,6 +268,8 @@ def load(organisation: Organisation, *, rng: random.Random, today: date) -> Summ
         if fitting and fitting[0].date.year == SEED_YEAR:
             summary.candidates_2024 += 1
         choices = [c for c in fitting if not (c.date.year == SEED_YEAR and sworn_2024 >= SEED_SWORN_2024)]
+        if employee.start_date >= today - timedelta(days=365) and roll < MISSED_SHARE + INDIVIDUAL_SHARE:
+            choices = []  # did not come and has not been rescheduled yet: overdue today
         if not choices:
             if left is None or left >= today:
                 open_people.append(employee)

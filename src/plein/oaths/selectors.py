@@ -290,6 +290,15 @@ def registration_for_check_in(ceremony: Ceremony, pk: int) -> Registration | Non
     return Registration.objects.filter(ceremony=ceremony, pk=pk).select_related("employee").first()
 
 
+def ceremonies_by_import_label(organisation: Organisation, keys: set[tuple[str, date]]) -> dict:
+    """Ceremonies made by earlier imports, by (label, date)."""
+    if not keys:
+        return {}
+    labels = {label for label, _day in keys}
+    found = Ceremony.objects.filter(organisation=organisation, import_label__in=labels)
+    return {(c.import_label, c.date): c for c in found if (c.import_label, c.date) in keys}
+
+
 def employee_by_number(organisation: Organisation, personnel_number: str) -> Employee | None:
     return (
         Employee.objects.filter(organisation=organisation, personnel_number=personnel_number.strip())

@@ -591,6 +591,93 @@ def register_individual_oath(
     return registration
 
 
+def import_oath_records(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    records: list[tuple[Employee, date, str, str]],
+    progress=None,
+) -> int:
+    """Write checked historical registrations (employee, date, form, label); see ``importers.OathImporter``.
+
+    Records with the same label and date form one ceremony, created when needed. Each record gets the text version
+    in effect on its date, if there is one. Open registrations of the people concerned are withdrawn, since they
+    have taken the oath now. Returns the number of withdrawn registrations.
+    """
+    with transaction.atomic():
+        keys = {(label, taken_on) for _employee, taken_on, _form, label in records if label}
+        ceremonies = selectors.ceremonies_by_import_label(organisation, keys)
+        sizes: dict[tuple[str, date], int] = {}
+        for _employee, taken_on, _form, label in records:
+            if label:
+                sizes[(label, taken_on)] = sizes.get((label, taken_on), 0) + 1
+        new = [
+            Ceremony(
+                organisation=organisation,
+                title=label,
+                date=day,
+                import_label=label,
+                capacity=sizes[(label, day)],
+                format=Ceremony.Format.CLASSIC,
+                created_by=actor,
+            )
+            for label, day in sorted(keys - set(ceremonies))
+        ]
+        for ceremony in Ceremony.objects.bulk_create(new):
+            ceremonies[(ceremony.import_label, ceremony.date)] = ceremony
+        for key, ceremony in ceremonies.items():
+            needed = ceremony.registrations.filter(
+                status__in=[Registration.Status.REGISTERED, Registration.Status.TAKEN]
+            )
+            total = needed.count() + sizes.get(key, 0)
+            if ceremony.capacity < total:
+                ceremony.capacity = total
+                ceremony.save(update_fields=["capacity"])
+        texts = list(OathText.objects.filter(organisation=organisation).order_by("-effective_from"))
+
+        def text_for(form: str, on: date) -> OathText | None:
+            return next((t for t in texts if t.form == form and t.effective_from <= on), None)
+
+        registrations = []
+        for employee, taken_on, form, label in records:
+            ceremony = ceremonies.get((label, taken_on)) if label else None
+            start = employee.start_date
+            registrations.append(
+                Registration(
+                    organisation=organisation,
+                    employee=employee,
+                    ceremony=ceremony,
+                    form=form,
+                    text=text_for(form, taken_on),
+                    status=Registration.Status.TAKEN,
+                    source=Registration.Source.IMPORT,
+                    taken_on=taken_on,
+                    period_start=start if start and start <= taken_on else None,
+                    sworn_before=ceremony.chair_display if ceremony else "",
+                    location=ceremony.location if ceremony else "",
+                    registered_by=actor,
+                )
+            )
+        people = {employee.pk for employee, *_rest in records}
+        withdrawn = Registration.objects.filter(employee__in=people, status=Registration.Status.REGISTERED).update(
+            status=Registration.Status.WITHDRAWN
+        )
+        batch = 500
+        for start_index in range(0, len(registrations), batch):
+            Registration.objects.bulk_create(registrations[start_index : start_index + batch])
+            if progress is not None:
+                progress(min(start_index + batch, len(registrations)), len(registrations))
+        record_event(
+            actor=actor,
+            action="oaths.imported",
+            organisation=organisation,
+            target_type="oaths.registration",
+            role=acting_role(actor),
+            data={"registrations": len(registrations), "ceremonies_created": len(new), "withdrawn": withdrawn},
+        )
+    return withdrawn
+
+
 # --- reminders ------------------------------------------------------------------------------------------------------
 
 
