@@ -186,6 +186,7 @@ def _rounds(organisation: Organisation, rng: random.Random, today: dt.date, ic, 
             organisation=organisation,
             title=f"Inventarisatie kwetsbare functies {done_day.year} – Bedrijfsvoering",
             unit=unit,
+            unit_path=unit.path,
             due_date=done_day,
             status=ReviewRound.Status.COMPLETED,
             started_by=ic,
@@ -198,6 +199,7 @@ def _rounds(organisation: Organisation, rng: random.Random, today: dt.date, ic, 
                     round=closed,
                     position=p,
                     unit=unit,
+                    unit_path=unit.path,
                     status=ReviewItem.Status.APPROVED,
                     reviewed_by=manager,
                     reviewed_at=_at(done_day - dt.timedelta(days=rng.randint(3, 30))),
@@ -214,6 +216,7 @@ def _rounds(organisation: Organisation, rng: random.Random, today: dt.date, ic, 
             organisation=organisation,
             title=f"Inventarisatie kwetsbare functies {today.year} – Ruimte en Water",
             unit=unit,
+            unit_path=unit.path,
             due_date=today + dt.timedelta(days=35),
             started_by=ic,
             started_at=_at(started),
@@ -223,7 +226,7 @@ def _rounds(organisation: Organisation, rng: random.Random, today: dt.date, ic, 
             Position.objects.filter(organisation=organisation).filter(unit.subtree_q("unit__")).order_by("code")
         ):
             roll = rng.random()
-            item = ReviewItem(round=open_round, position=position, unit=position.unit)
+            item = ReviewItem(round=open_round, position=position, unit=position.unit, unit_path=position.unit.path)
             if roll < 0.35:
                 item.status = ReviewItem.Status.SUBMITTED
                 item.reviewed_by = manager

@@ -195,13 +195,15 @@ class ReviewRound(models.Model):
     title = models.CharField(_("title"), max_length=200)
     unit = models.ForeignKey(
         OrgUnit,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
         verbose_name=_("unit"),
         help_text=_("Leave empty for all positions of the organisation."),
     )
+    # The unit's path when the round started: the round keeps saying what it covered if the unit is removed later.
+    unit_path = models.CharField(_("unit"), max_length=1000, blank=True)
     due_date = models.DateField(_("review before"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
     started_by = models.ForeignKey(
@@ -232,10 +234,11 @@ class ReviewItem(models.Model):
 
     round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="items")
     position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="+", verbose_name=_("position"))
-    # The position's unit when the round started, for the progress per unit.
+    # The position's unit when the round started, for the progress per unit (the path is kept as text as well).
     unit = models.ForeignKey(
         OrgUnit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("unit")
     )
+    unit_path = models.CharField(_("unit"), max_length=1000, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -241,7 +241,7 @@ def _item_counts() -> dict:
 
 def rounds_visible_to(user: User, organisation: Organisation) -> QuerySet[ReviewRound]:
     """The IC sees every round; a manager the rounds with positions of their units; others none."""
-    base = ReviewRound.objects.filter(organisation=organisation).select_related("unit", "started_by")
+    base = ReviewRound.objects.filter(organisation=organisation).select_related("started_by")
     roles = user_roles(user)
     if R.INTEGRITY_COORDINATOR in roles:
         return base.annotate(**_item_counts()).order_by("-started_at")
@@ -253,8 +253,8 @@ def rounds_visible_to(user: User, organisation: Organisation) -> QuerySet[Review
 
 def round_items_visible_to(user: User, review_round: ReviewRound, *, status: str = "") -> QuerySet[ReviewItem]:
     qs = review_round.items.select_related(
-        "position", "position__unit", "unit", "reviewed_by", "approved_by", "position__profile"
-    ).order_by("unit__path", "position__code")
+        "position", "position__unit", "reviewed_by", "approved_by", "position__profile"
+    ).order_by("unit_path", "position__code")
     roles = user_roles(user)
     if R.INTEGRITY_COORDINATOR not in roles:
         qs = qs.filter(manager_positions_q(user, "position__")) if R.MANAGER in roles else qs.none()
@@ -284,17 +284,17 @@ def round_progress(user: User, review_round: ReviewRound) -> list[UnitProgress]:
     """Progress per unit (the unit of each position when the round started), in one query."""
     qs = round_items_visible_to(user, review_round).order_by()
     rows = (
-        qs.values("unit__path")
+        qs.values("unit_path")
         .annotate(
             total=Count("pk"),
             approved=Count("pk", filter=Q(status=ReviewItem.Status.APPROVED)),
             submitted=Count("pk", filter=Q(status=ReviewItem.Status.SUBMITTED)),
         )
-        .order_by("unit__path")
+        .order_by("unit_path")
     )
     return [
         UnitProgress(
-            unit_path=row["unit__path"] or "",
+            unit_path=row["unit_path"],
             total=row["total"],
             approved=row["approved"],
             submitted=row["submitted"],

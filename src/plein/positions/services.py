@@ -254,7 +254,7 @@ def start_round(
         positions = positions.filter(unit.subtree_q("unit__"))
     busy = ReviewItem.objects.filter(round__organisation=organisation, round__status=ReviewRound.Status.OPEN)
     positions = positions.exclude(pk__in=busy.values("position_id"))
-    chosen = list(positions.values_list("pk", "unit_id"))
+    chosen = list(positions.values_list("pk", "unit_id", "unit__path"))
     if not chosen:
         raise ValidationError(
             _("There are no positions to review here, or they are all in a round that is still open.")
@@ -263,12 +263,16 @@ def start_round(
         organisation=organisation,
         title=title,
         unit=unit,
+        unit_path=unit.path if unit else "",
         due_date=due_date,
         started_by=actor,
         started_at=timezone.now(),
     )
     ReviewItem.objects.bulk_create(
-        [ReviewItem(round=review_round, position_id=pk, unit_id=unit_id) for pk, unit_id in chosen],
+        [
+            ReviewItem(round=review_round, position_id=pk, unit_id=unit_id, unit_path=path or "")
+            for pk, unit_id, path in chosen
+        ],
         batch_size=500,
     )
     record_event(
