@@ -7,6 +7,13 @@ from plein.oaths.models import Ceremony, Form
 from plein.oaths.selectors import STATUS_DONE, STATUS_DUE, STATUS_OVERDUE
 
 
+class OathForm(PleinFormMixin):
+    """The server checks every field and explains what is missing; the browser's own required-field styling would
+    mark empty fields red before anyone typed, so it is switched off."""
+
+    use_required_attribute = False
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -21,7 +28,7 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M", **kwargs)
 
 
-class ObligationFilterForm(PleinFormMixin, forms.Form):
+class ObligationFilterForm(OathForm, forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -50,7 +57,7 @@ class ObligationFilterForm(PleinFormMixin, forms.Form):
         return data
 
 
-class CeremonyForm(PleinFormMixin, forms.ModelForm):
+class CeremonyForm(OathForm, forms.ModelForm):
     chair = forms.ModelChoiceField(
         label=_("Chair (employee)"),
         queryset=Employee.objects.none(),
@@ -98,7 +105,7 @@ class CeremonyForm(PleinFormMixin, forms.ModelForm):
         return data
 
 
-class DilemmaForm(PleinFormMixin, forms.Form):
+class DilemmaForm(OathForm, forms.Form):
     question = forms.CharField(
         label=_("Dilemma"),
         max_length=500,
@@ -115,7 +122,7 @@ class DilemmaForm(PleinFormMixin, forms.Form):
     )
 
 
-class InviteForm(PleinFormMixin, forms.Form):
+class InviteForm(OathForm, forms.Form):
     unit = forms.ModelChoiceField(label=_("Only people in unit"), queryset=OrgUnit.objects.none(), required=False)
     started_from = forms.DateField(label=_("Started on or after"), required=False, widget=DateInput())
     started_to = forms.DateField(label=_("Started on or before"), required=False, widget=DateInput())
@@ -126,7 +133,7 @@ class InviteForm(PleinFormMixin, forms.Form):
         self.fields["unit"].empty_label = _("All units")
 
 
-class FormChoiceForm(PleinFormMixin, forms.Form):
+class FormChoiceForm(OathForm, forms.Form):
     form = forms.ChoiceField(
         label=_("I will take"),
         choices=Form.choices,
@@ -135,12 +142,12 @@ class FormChoiceForm(PleinFormMixin, forms.Form):
     )
 
 
-class RegisterEmployeeForm(PleinFormMixin, forms.Form):
+class RegisterEmployeeForm(OathForm, forms.Form):
     personnel_number = forms.CharField(label=_("Personnel number"), max_length=30)
     form = forms.ChoiceField(label=_("Oath or affirmation"), choices=Form.choices, widget=forms.RadioSelect)
 
 
-class IndividualOathForm(PleinFormMixin, forms.Form):
+class IndividualOathForm(OathForm, forms.Form):
     personnel_number = forms.CharField(label=_("Personnel number"), max_length=30)
     form = forms.ChoiceField(label=_("Oath or affirmation"), choices=Form.choices, widget=forms.RadioSelect)
     taken_on = forms.DateField(label=_("Date"), widget=DateInput())
@@ -152,11 +159,11 @@ class IndividualOathForm(PleinFormMixin, forms.Form):
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
 
 
-class OathTextForm(PleinFormMixin, forms.Form):
+class OathTextForm(OathForm, forms.Form):
     form = forms.ChoiceField(label=_("Oath or affirmation"), choices=Form.choices, widget=forms.RadioSelect)
     effective_from = forms.DateField(label=_("In effect from"), widget=DateInput())
     text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}), max_length=5000)
 
 
-class YearForm(PleinFormMixin, forms.Form):
+class YearForm(OathForm, forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2100)

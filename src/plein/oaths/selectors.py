@@ -9,6 +9,7 @@ and *due* otherwise.
 """
 
 import statistics
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -232,14 +233,23 @@ def ceremony_with_counts(organisation: Organisation, pk: int) -> Ceremony | None
     return ceremonies(organisation).select_related("chair").filter(pk=pk).first()
 
 
+def name_key(employee: Employee) -> tuple[str, str, int]:
+    """Sort key by last name as people read a list: "Çelik" between "Bakker" and "De Vries"."""
+
+    def plain(text: str) -> str:
+        return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+
+    return plain(employee.last_name), plain(employee.first_name), employee.pk
+
+
 def ceremony_registrations(ceremony: Ceremony) -> list[Registration]:
     """The registrations of a ceremony for the check-in list and the official record, by name."""
-    return list(
+    registrations = (
         Registration.objects.filter(ceremony=ceremony)
         .exclude(status=Registration.Status.WITHDRAWN)
         .select_related("employee", "employee__unit", "text")
-        .order_by("employee__last_name", "employee__first_name", "pk")
     )
+    return sorted(registrations, key=lambda r: name_key(r.employee))
 
 
 def ceremony_dilemmas(ceremony: Ceremony) -> list[CeremonyDilemma]:

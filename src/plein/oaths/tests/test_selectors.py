@@ -273,3 +273,11 @@ def test_ceremony_counts(organisation):
     assert [c.pk for c in selectors.open_ceremonies(organisation, today=date(2024, 6, 1))] == [ceremony.pk]
     RegistrationFactory(organisation=organisation, ceremony=ceremony)
     assert selectors.open_ceremonies(organisation, today=date(2024, 6, 1)) == []
+
+
+def test_ceremony_list_sorts_names_as_people_read_them(organisation):
+    ceremony = CeremonyFactory(organisation=organisation)
+    for name in ("de Vries", "Çelik", "Bakker", "Ünal", "Aalders"):
+        RegistrationFactory(organisation=organisation, ceremony=ceremony, employee__last_name=name)
+    names = [r.employee.last_name for r in selectors.ceremony_registrations(ceremony)]
+    assert names == ["Aalders", "Bakker", "Çelik", "de Vries", "Ünal"]
