@@ -430,6 +430,12 @@ PLEIN = {
     # Published figures suppress counts below this threshold (zero may be shown)
     "SMALL_COUNT_THRESHOLD": env_int("PLEIN_SMALL_COUNT_THRESHOLD", 5),
     "GIFT_THRESHOLD_EUR": env_int("PLEIN_GIFT_THRESHOLD_EUR", 50),
+    # --- Verklaringen (declarations): gifts above the threshold need a decision; higher values are refused as typos.
+    "GIFT_MAX_VALUE_EUR": env_int("PLEIN_GIFT_MAX_VALUE_EUR", 100_000),
+    # The yearly declarations campaign: default weeks until the deadline, and reminders (days before the deadline).
+    "DECLARATIONS_CAMPAIGN_WEEKS": env_int("PLEIN_DECLARATIONS_CAMPAIGN_WEEKS", 6),
+    "DECLARATIONS_REMINDER_DAYS_BEFORE": env_list("PLEIN_DECLARATIONS_REMINDER_DAYS_BEFORE", ["14", "3"]),
+    # --- end Verklaringen ---
     "POSITION_REVIEW_YEARS": env_int("PLEIN_POSITION_REVIEW_YEARS", 3),
     # Functies & screening (positions): a VOG is re-screened after this many years (0 = no periodic re-screening);
     # a new hire in a designated position gets the checklist from this many months before to after the start date.

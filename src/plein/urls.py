@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("plein.core.urls")),
     path("ambtseed/", include("plein.oaths.urls")),
     path("functies/", include("plein.positions.urls")),
+    path("verklaringen/", include("plein.declarations.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("django-admin/", admin.site.urls),

@@ -23,6 +23,10 @@ PUBLIC_URL_NAMES = frozenset(
         "core:theme_css",  # the organisation's design tokens, needed by every page (also the login page)
         "core:healthz",  # the load balancer's health check; says "ok" and nothing else
         "set_language",  # the language switch
+        # Verklaringen: the register of outside activities of employees in positions designated for publication
+        # (Ambtenarenwet art. 5): name, position, activity, paid or not, last confirmed. Nothing else is public.
+        "declarations:public_register",
+        "declarations:public_register_export",
         "admin:login",  # the Django admin's own login form; the admin itself is for superusers only
         # django-allauth: logging in and out, single sign-on, the second factor at login, and password reset.
         # Its pages for a logged-in account (e-mail, password change, MFA set-up) refuse anonymous users and are
