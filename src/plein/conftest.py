@@ -12,6 +12,17 @@ from plein.core.tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _mfa_enforcement(request, settings):
+    """MFA enforcement (plein.core.middleware_mfa) is off in tests unless the test is marked ``mfa_enforced``.
+
+    Most tests log privileged users in with ``client.force_login(user)``, which passes no second factor; they test
+    permissions, not MFA. Tests of MFA itself, and tests that want a privileged login exactly as in production, use
+    ``@pytest.mark.mfa_enforced`` and log in with ``plein.core.tests.auth_helpers.login_with_mfa(client, user)``.
+    """
+    settings.PLEIN_MFA_OPTIONAL = request.node.get_closest_marker("mfa_enforced") is None
+
+
 @pytest.fixture
 def organisation(db):
     return OrganisationFactory()

@@ -124,6 +124,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # MFA enforcement: needs the user (AuthenticationMiddleware) and allauth's context (AccountMiddleware).
+    "plein.core.middleware_mfa.MFAEnforcementMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -218,6 +220,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "5/m/ip,3/m/key",
     "reauthenticate": "10/m/user",
 }
+# Behind a load balancer or TLS proxy every request comes from the proxy: count the proxies that add an
+# X-Forwarded-For entry, so that per-address limits apply to the client and not to the proxy (issue 3, login).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 SOCIALACCOUNT_ADAPTER = "plein.core.auth.SocialAccountAdapter"
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
@@ -236,7 +241,13 @@ if OIDC_SERVER_URL:
                 "name": env("OIDC_NAME", "Single sign-on"),
                 "client_id": env("OIDC_CLIENT_ID"),
                 "secret": env("OIDC_CLIENT_SECRET"),
-                "settings": {"server_url": OIDC_SERVER_URL, "token_auth_method": "client_secret_post"},
+                "settings": {
+                    "server_url": OIDC_SERVER_URL,
+                    "token_auth_method": "client_secret_post",
+                    # E-mail domains whose addresses the identity provider vouches for (Entra ID sends no
+                    # email_verified claim); only then is an SSO login matched to an existing account by e-mail.
+                    "verified_email": env_list("OIDC_VERIFIED_EMAIL_DOMAINS", []),
+                },
             }
         ],
     }

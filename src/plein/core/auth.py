@@ -9,6 +9,41 @@ class AccountAdapter(DefaultAccountAdapter):
         # Accounts come from the HR import or single sign-on; externals need no account.
         return False
 
+    # --- added for MFA set-up and rate limits (issue 3; see middleware_mfa.py) ---
+    def get_client_ip(self, request) -> str:
+        """The client's address as a keyed hash. Rate limits must tell clients apart, not know their address; allauth
+        puts this value in its cache keys (Redis in production), so no IP address is stored anywhere."""
+        from allauth.core.internal.ratelimit import truncate_ip
+        from django.utils.crypto import salted_hmac
+
+        address = truncate_ip(super().get_client_ip(request))  # an IPv6 address counts per /64 network
+        return "h" + salted_hmac("plein.auth.client_ip", address, algorithm="sha256").hexdigest()[:32]
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """Setting up a first second factor asks to confirm the password again. Someone who signed in with single
+        sign-on has no password here, so allauth would refuse; they may set up their first factor within
+        ACCOUNT_REAUTHENTICATION_TIMEOUT of signing in, which is what the MFA enforcement sends them to do."""
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        if required and app == "allauth.mfa" and self._freshly_signed_in_without_password():
+            return False
+        return required
+
+    def _freshly_signed_in_without_password(self) -> bool:
+        import time
+
+        from allauth.account import app_settings
+        from allauth.account.authentication import get_authentication_records
+        from allauth.mfa.models import Authenticator
+
+        request = self.request
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or user.has_usable_password():
+            return False
+        if Authenticator.objects.filter(user=user).exists():
+            return False
+        logins = [r for r in get_authentication_records(request, user) if r.get("method") == "socialaccount"]
+        return bool(logins) and time.time() - logins[-1].get("at", 0) < app_settings.REAUTHENTICATION_TIMEOUT
+
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request, sociallogin) -> bool:
