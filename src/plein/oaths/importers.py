@@ -145,10 +145,21 @@ class OathImporter(TabularImporter):
                 unchanged += 1
                 continue
             entries.append(ImportEntry(row.line, employee, taken_on, form, row.get("label") or ""))
-        if self.result.errors:
-            return None
         labels = {(e.label, e.taken_on) for e in entries if e.label}
         known = selectors.ceremonies_by_import_label(self.organisation, labels)
+        listed = selectors.registrations_at(list(known.values()))
+        for entry in entries:
+            ceremony = known.get((entry.label, entry.taken_on)) if entry.label else None
+            status = listed.get((ceremony.pk, entry.employee.pk)) if ceremony else None
+            if status is not None:
+                self.error(
+                    entry.line,
+                    "label",
+                    _("This person is already on the list of this ceremony (%(status)s). Correct the row or the list.")
+                    % {"status": Registration.Status(status).label.lower()},
+                )
+        if self.result.errors:
+            return None
         return ImportPlan(
             created=len(entries),
             unchanged=unchanged,

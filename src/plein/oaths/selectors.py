@@ -26,6 +26,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
 
 from plein.core import roles as R
 from plein.core.models import Employee, Organisation, User
@@ -309,6 +310,14 @@ def ceremonies_by_import_label(organisation: Organisation, keys: set[tuple[str, 
     return {(c.import_label, c.date): c for c in found if (c.import_label, c.date) in keys}
 
 
+def registrations_at(ceremonies: list[Ceremony]) -> dict[tuple[int, int], str]:
+    """(ceremony id, employee id) → status, for every registration at these ceremonies."""
+    if not ceremonies:
+        return {}
+    rows = Registration.objects.filter(ceremony__in=ceremonies).values_list("ceremony_id", "employee_id", "status")
+    return {(c, e): status for c, e, status in rows}
+
+
 def employee_by_number(organisation: Organisation, personnel_number: str) -> Employee | None:
     return (
         Employee.objects.filter(organisation=organisation, personnel_number=personnel_number.strip())
@@ -330,7 +339,8 @@ def annual_figures(organisation: Organisation, year: int, *, overdue_at: date | 
     - ``ceremonies_held``: ceremonies dated in Y with at least one oath or affirmation taken there.
     - ``sworn``: oaths and affirmations taken in Y (at a ceremony, individually or imported), split into ``oath`` and
       ``affirmation``.
-    - ``overdue``: people overdue on ``overdue_at`` (default 31 December of Y), see ``overdue_count``.
+    - ``overdue``: people overdue on ``overdue_at`` (default 31 December of Y, or today while Y is not over yet),
+      see ``overdue_count``.
     - ``median_days_to_oath``: median days from the start of the employment to the oath, over the oaths taken in Y
       whose start of employment is known and not after the oath; ``None`` when there are none.
     """
@@ -353,7 +363,7 @@ def annual_figures(organisation: Organisation, year: int, *, overdue_at: date | 
             "taken_on", "period_start"
         )
     ]
-    at = overdue_at or date(year, 12, 31)
+    at = overdue_at or min(date(year, 12, 31), timezone.localdate())
     return {
         "year": year,
         "ceremonies_held": held,

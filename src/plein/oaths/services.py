@@ -336,6 +336,11 @@ def register(*, actor: User, ceremony: Ceremony, employee: Employee, form: str, 
                 _("%(name)s already took the oath or affirmation on %(date)s. A new registration is not needed.")
                 % {"name": _name(employee), "date": _day(obligation.taken_on)}
             )
+        if employee.start_date > ceremony.date:
+            raise ValidationError(
+                _("This ceremony is before %(name)s starts (%(date)s). Choose a ceremony after the start date.")
+                % {"name": _name(employee), "date": _day(employee.start_date)}
+            )
         existing = Registration.objects.filter(ceremony=ceremony, employee=employee).first()
         if existing is not None and existing.status == Registration.Status.REGISTERED:
             raise ValidationError(_("%(name)s is already registered for this ceremony.") % {"name": _name(employee)})

@@ -176,3 +176,14 @@ def test_command(organisation, people, tmp_path, capsys):
     with pytest.raises(CommandError):
         call_command("import_oaths", str(bad), "--organisation", organisation.slug)
     assert "999999" in capsys.readouterr().err
+
+
+def test_person_already_on_the_list_of_an_imported_ceremony(organisation, people):
+    assert run(organisation, "personeelsnummer;datum;vorm;bijeenkomst\n100001;2024-03-14;eed;Maart\n").ok
+    ceremony = Ceremony.objects.get()
+    RegistrationFactory(
+        organisation=organisation, ceremony=ceremony, employee=people["100002"], status=Registration.Status.ABSENT
+    )
+    result = run(organisation, "personeelsnummer;datum;vorm;bijeenkomst\n100002;2024-03-14;eed;Maart\n")
+    assert [(issue.line, issue.column) for issue in result.errors] == [(2, "bijeenkomst")]
+    assert ceremony.registrations.count() == 2

@@ -281,3 +281,12 @@ def test_ceremony_list_sorts_names_as_people_read_them(organisation):
         RegistrationFactory(organisation=organisation, ceremony=ceremony, employee__last_name=name)
     names = [r.employee.last_name for r in selectors.ceremony_registrations(ceremony)]
     assert names == ["Aalders", "Bakker", "Çelik", "de Vries", "Ünal"]
+
+
+@time_machine.travel(date(2024, 8, 1), tick=False)
+def test_overdue_for_the_running_year_is_counted_today(organisation):
+    EmployeeFactory(organisation=organisation, start_date=date(2024, 3, 1))  # overdue since 2 June
+    EmployeeFactory(organisation=organisation, start_date=date(2024, 7, 1))  # due 1 October
+    figures = selectors.annual_figures(organisation, 2024)
+    assert figures["overdue_at"] == date(2024, 8, 1)
+    assert figures["overdue"] == 1

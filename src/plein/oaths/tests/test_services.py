@@ -332,3 +332,10 @@ class TestInvite:
     def test_past_ceremony(self, ceremony, hr):
         with pytest.raises(ValidationError, match="already taken place"):
             services.invite_due_employees(actor=hr, ceremony=ceremony, today=date(2024, 7, 1))
+
+
+def test_ceremony_before_the_start_date(organisation, ceremony, hr):
+    starter = EmployeeFactory(organisation=organisation, start_date=date(2024, 7, 1))
+    with pytest.raises(ValidationError, match="before .* starts"):
+        services.register(actor=hr, ceremony=ceremony, employee=starter, form=Form.OATH, today=TODAY)
+    assert not Registration.objects.exists()
