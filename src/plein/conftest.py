@@ -57,3 +57,71 @@ def employee_user(make_user):
 @pytest.fixture
 def ic_user(make_user):
     return make_user(R.INTEGRITY_COORDINATOR)
+
+
+# --- Browser tests (the harness is plein/core/tests/browser.py; see docs/testing.md) ---------------------------
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole session. A missing Chromium fails every browser test; none is skipped."""
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    from plein.core.tests import browser as harness
+
+    # Playwright's sync API keeps an asyncio loop running on the main thread; Django would then refuse the ORM
+    # calls that tests make (factories, login) as "async-unsafe". Nothing here is async, so allow it.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright = sync_playwright().start()
+    try:
+        chromium = harness.launch(playwright)
+    except Exception as exc:
+        playwright.stop()
+        pytest.fail(str(exc), pytrace=False)
+    yield chromium
+    chromium.close()
+    playwright.stop()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """new_page(**context_options): a watched page in a fresh browser context, e.g. java_script_enabled=False."""
+    from plein.core.tests import browser as harness
+
+    pages = []
+
+    def make(**context_options):
+        pages.append(harness.open_page(browser, live_server.url, **context_options))
+        return pages[-1]
+
+    yield make
+    for page in pages:
+        harness.close_page(page)
+
+
+@pytest.fixture
+def page(new_page):
+    """A watched browser page on the live server (Dutch, 1280 px wide). See plein.core.tests.browser."""
+    return new_page()
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """After a browser test's body: axe on every page it reached, and no console, CSP or request problem."""
+    result = yield
+    if "browser" in getattr(item, "fixturenames", ()):
+        from plein.core.tests import browser as harness
+
+        harness.verify_open_pages()
+    return result

@@ -26,16 +26,10 @@ class PleinFormMixin:
             if css is None:
                 css = "utrecht-textbox utrecht-textbox--html-input"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-            bound = self[name]
-            described = []
+            # Not self.errors here: that would validate the form before subclasses finish __init__ (for
+            # example before they narrow a ModelChoiceField's queryset). full_clean() links the errors.
             if field.help_text:
-                described.append(f"{bound.auto_id}_helptext")
-            if self.is_bound and name in self.errors:
-                described.append(f"{bound.auto_id}_errors")
-                widget.attrs["aria-invalid"] = "true"
-                widget.attrs["class"] += " utrecht-textbox--invalid" if "textbox" in css else ""
-            if described:
-                widget.attrs["aria-describedby"] = " ".join(described)
+                widget.attrs["aria-describedby"] = f"{self[name].auto_id}_helptext"
 
     def full_clean(self):
         super().full_clean()
@@ -44,6 +38,8 @@ class PleinFormMixin:
             if name in self.fields:
                 widget = self.fields[name].widget
                 widget.attrs["aria-invalid"] = "true"
+                if "utrecht-textbox" in widget.attrs.get("class", "").split():
+                    widget.attrs["class"] += " utrecht-textbox--invalid"
                 ids = widget.attrs.get("aria-describedby", "").split()
                 err = f"{self[name].auto_id}_errors"
                 if err not in ids:
