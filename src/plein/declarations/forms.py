@@ -198,6 +198,8 @@ class CandidateForm(PleinFormMixin, forms.Form):
         self.fields["unit"].queryset = OrgUnit.objects.filter(organisation=organisation).order_by("path")
         self.fields["position"].empty_label = _("Not known yet")
         self.fields["unit"].empty_label = _("Not known yet")
+        # Validate with the narrowed querysets, also when a base class validated while initialising.
+        self._errors = None
 
     def clean(self):
         data = super().clean()
@@ -262,6 +264,7 @@ class ConfirmForm(PleinFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if not financial:
             del self.fields["financial_response"]
+        self._errors = None  # validate the fields as they are now (see CandidateForm)
 
 
 class FinancialInterestForm(PleinFormMixin, forms.Form):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from plein.core import roles as R
 from plein.core.models import Employee, Organisation, User
@@ -283,7 +283,7 @@ def candidates(organisation: Organisation, *, hired: bool | None = None) -> Quer
     )
     if hired is not None:
         qs = qs.filter(employee__isnull=not hired)
-    return qs.order_by("employee__isnull", "start_date", "last_name", "pk")
+    return qs.order_by(F("employee_id").asc(nulls_first=True), "start_date", "last_name", "pk")
 
 
 def candidate(organisation: Organisation, pk: int) -> Candidate | None:
