@@ -111,9 +111,19 @@ def page(new_page):
 
 
 def pytest_collection_modifyitems(items):
+    """Mark every test that uses a browser ``browser``, and run those last.
+
+    Last, because Playwright's loop keeps running on the main thread once the browser has started; the other tests
+    then run before it, exactly as they would without any browser test in the session.
+    """
+    browser_tests = []
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+            browser_tests.append(item)
+    if browser_tests:
+        chosen = set(browser_tests)
+        items[:] = [item for item in items if item not in chosen] + browser_tests
 
 
 @pytest.hookimpl(wrapper=True)
