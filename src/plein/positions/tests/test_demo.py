@@ -1,4 +1,5 @@
 import datetime as dt
+import random
 
 import pytest
 
@@ -56,8 +57,16 @@ def test_loader_is_registered():
     assert load_demo in list(demo_loaders)
 
 
-def test_demo_is_deterministic_partly_out_of_date_and_removable():
-    organisation = core_demo.load_demo(seed=11, today=TODAY).organisation
+def _clear(organisation):
+    PositionProfile.objects.filter(organisation=organisation).delete()
+    ReviewRound.objects.filter(organisation=organisation).delete()
+    VogScreening.objects.filter(organisation=organisation).delete()
+    OutsideActivitiesTalk.objects.filter(organisation=organisation).delete()
+
+
+def test_demo_is_deterministic_and_partly_out_of_date():
+    seed = 11
+    organisation = core_demo.load_demo(seed=seed, today=TODAY).organisation
     first = snapshot(organisation)
 
     # The inventory is partly out of date, so the overviews show real work.
@@ -80,8 +89,32 @@ def test_demo_is_deterministic_partly_out_of_date_and_removable():
     assert selectors.annual_figures(organisation, TODAY.year - 1)["positions_inventoried"] > 0
     assert selectors.annual_figures(organisation, TODAY.year - 1)["vog_received"] > 0
 
-    core_demo.remove_demo(organisation)
-    assert not PositionProfile.objects.exists() and not ReviewRound.objects.exists()
-    again = core_demo.load_demo(seed=11, today=TODAY).organisation
-    assert snapshot(again) == first
-    assert Organisation.objects.count() == 1
+    # The same seed and day give the same records.
+    name = next(name for loader, name in core_demo.ordered_demo_loaders() if loader is load_demo)
+    _clear(organisation)
+    assert not PositionProfileHistory.objects.exists()
+    load_demo(organisation, rng=random.Random(f"{seed}:{name}"), today=TODAY)
+    assert snapshot(organisation) == first
+    _clear(organisation)
+    load_demo(organisation, rng=random.Random(f"{seed + 1}:{name}"), today=TODAY)
+    assert snapshot(organisation) != first
+
+
+def test_records_never_block_removing_people_units_or_positions():
+    """The demo (and an organisation) can be removed: nothing here protects a core record."""
+    from django.db import models
+
+    from plein.core.models import Employee, OrgUnit, Position
+
+    core = {Employee, OrgUnit, Position, Organisation}
+    for model in (
+        PositionProfile,
+        PositionProfileHistory,
+        ReviewRound,
+        ReviewItem,
+        VogScreening,
+        OutsideActivitiesTalk,
+    ):
+        for field in model._meta.get_fields():
+            if isinstance(field, models.ForeignKey) and field.related_model in core:
+                assert field.remote_field.on_delete is not models.PROTECT, (model, field.name)
