@@ -238,6 +238,42 @@ def test_login_with_a_recovery_code(client, make_user):
     assert client.get(reverse("core:start")).status_code == 200
 
 
+def _add_security_key(user, name="YubiKey", passkey=True):
+    """A WebAuthn authenticator as allauth stores it (only what the pages read: the name and the passkey flag)."""
+    from allauth.mfa.webauthn.internal.auth import WebAuthn
+
+    return WebAuthn.add(user, name, {"clientExtensionResults": {"credProps": {"rk": passkey}}}).instance
+
+
+@pytest.mark.django_db
+def test_user_with_only_a_security_key_is_sent_to_confirm_with_it(client, make_user):
+    user = make_user(R.INVESTIGATOR)
+    _add_security_key(user)
+    client.force_login(user)
+    response = client.get(reverse("core:start"))
+    assert response["Location"].startswith(reverse("mfa_reauthenticate_webauthn") + "?next=")
+
+
+@pytest.mark.django_db
+def test_security_key_list(client, make_user):
+    user = make_user(R.HR)
+    login_with_mfa(client, user)
+    _add_security_key(user, name="Sleutel op de werkplek")
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    response = client.get(reverse("mfa_list_webauthn"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Sleutel op de werkplek" in body
+    assert re.search(r'<table class="utrecht-table[^"]*"', body)
+    assert re.search(r'<span class="utrecht-status-badge[^"]*">\s*Passkey', body)
+    # the empty header above the buttons gets a name for screen readers
+    assert re.search(r'scope="col"><span class="plein-visually-hidden">Actions</span></th>', body)
+    edit = reverse(
+        "mfa_edit_webauthn", kwargs={"pk": Authenticator.objects.get(user=user, type=Authenticator.Type.WEBAUTHN).pk}
+    )
+    assert f'href="{edit}"' in body
+
+
 # --- setting up the second factor --------------------------------------------------------------------------------
 
 
@@ -374,3 +410,111 @@ def test_mfa_pages_are_dutch_by_default(client, make_user):
     body = client.get(reverse("mfa_index")).content.decode()
     assert '<html lang="nl"' in body
     assert "Twee-factor-authenticatie" in body  # allauth's own Dutch translation
+
+
+# --- in a real browser: axe (WCAG 2.1 AA), CSP and console checks on every MFA page ------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_setting_up_mfa_and_logging_in_with_it_in_the_browser(page, make_user):
+    from playwright.sync_api import expect
+
+    from plein.core.tests.browser import visit
+
+    user = make_user(R.INTEGRITY_COORDINATOR)
+    visit(page, reverse("account_login"))
+    page.get_by_label(re.compile("e-mail", re.IGNORECASE)).fill(user.email)
+    page.get_by_label(re.compile("wachtwoord|password", re.IGNORECASE)).fill(PASSWORD)
+    page.get_by_role("main").get_by_role(
+        "button", name=re.compile("^(aanmelden|inloggen|log in)$", re.IGNORECASE)
+    ).click()
+    # Sent to set up a second factor, with the reason.
+    expect(page).to_have_url(re.compile(re.escape(reverse("mfa_index")) + "$"))
+    expect(page.locator(".plein-messages")).to_contain_text(re.compile("second login step|tweede", re.IGNORECASE))
+    page.get_by_role("link", name=re.compile("^(activeer|activate)$", re.IGNORECASE)).click()
+    # allauth asks for the password again before a factor is added.
+    expect(page).to_have_url(re.compile(re.escape(reverse("account_reauthenticate"))))
+    page.get_by_label(re.compile("wachtwoord|password", re.IGNORECASE)).fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name=re.compile("bevestigen|confirm", re.IGNORECASE)).click()
+    expect(page).to_have_url(re.compile(re.escape(reverse("mfa_activate_totp")) + "$"))
+    qr = page.get_by_role("img", name=re.compile("QR"))
+    expect(qr).to_be_visible()
+    assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", qr.element_handle())  # CSP allowed it
+    secret = page.locator("#authenticator_secret").input_value()
+    page.get_by_label(re.compile("^authenticator code$", re.IGNORECASE)).fill(totp_code_for_secret(secret))
+    page.get_by_role("main").get_by_role("button", name=re.compile("activeer|activate", re.IGNORECASE)).click()
+    # The recovery codes are shown once set up; the session may continue.
+    expect(page).to_have_url(re.compile(re.escape(reverse("mfa_view_recovery_codes")) + "$"))
+    codes = page.get_by_role("textbox", name=re.compile("ongebruikte codes|unused codes", re.IGNORECASE))
+    recovery_code = codes.input_value().split()[0]
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("codes downloaden|download codes", re.IGNORECASE)).click()
+    assert download.value.suggested_filename.endswith(".txt")
+    visit(page, reverse("core:start"))
+    visit(page, reverse("mfa_index"))
+
+    # Log out and in again: now the second step is asked at login.
+    page.get_by_role("banner").get_by_role(
+        "button", name=re.compile("afmelden|uitloggen|log out", re.IGNORECASE)
+    ).click()
+    visit(page, reverse("account_login"))
+    page.get_by_label(re.compile("e-mail", re.IGNORECASE)).fill(user.email)
+    page.get_by_label(re.compile("wachtwoord|password", re.IGNORECASE)).fill(PASSWORD)
+    page.get_by_role("main").get_by_role(
+        "button", name=re.compile("^(aanmelden|inloggen|log in)$", re.IGNORECASE)
+    ).click()
+    expect(page).to_have_url(re.compile(re.escape(reverse("mfa_authenticate")) + "$"))
+    page.get_by_label(re.compile("^code$", re.IGNORECASE)).fill("000000")
+    page.get_by_role("main").get_by_role("button", name=re.compile("^(aanmelden|sign in)$", re.IGNORECASE)).click()
+    expect(page.get_by_label(re.compile("^code$", re.IGNORECASE))).to_have_attribute("aria-invalid", "true")
+    page.get_by_label(re.compile("^code$", re.IGNORECASE)).fill(recovery_code)
+    page.get_by_role("main").get_by_role("button", name=re.compile("^(aanmelden|sign in)$", re.IGNORECASE)).click()
+    expect(page).to_have_url(re.compile(re.escape(reverse("core:start")) + "$"))
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_mfa_management_pages_in_the_browser(page, make_user):
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from playwright.sync_api import expect
+
+    from plein.core.tests.browser import login, visit
+
+    user = make_user(R.HR)
+    login(page, user)  # with a second factor
+    RecoveryCodes.activate(user)
+    visit(page, reverse("mfa_index"))
+    # Managing factors asks for the password first (allauth's reauthentication).
+    visit(page, reverse("mfa_add_webauthn"))
+    page.get_by_label(re.compile("wachtwoord|password", re.IGNORECASE)).fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name=re.compile("bevestigen|confirm", re.IGNORECASE)).click()
+    expect(page).to_have_url(re.compile(re.escape(reverse("mfa_add_webauthn")) + "$"))
+    # allauth's WebAuthn script is loaded from our origin and set up the button without any CSP complaint.
+    page.wait_for_load_state("load")
+    assert page.evaluate("() => typeof window.allauth.webauthn.forms.addForm") == "function"
+    for name in ("mfa_list_webauthn", "mfa_view_recovery_codes", "mfa_generate_recovery_codes", "mfa_deactivate_totp"):
+        visit(page, reverse(name))
+    visit(page, reverse("mfa_reauthenticate"))
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_sso_error_page_in_the_browser(page, settings):
+    from plein.core.tests.browser import visit
+
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            "APPS": [
+                {
+                    "provider_id": "entra",
+                    "name": "Microsoft Entra ID",
+                    "client_id": "client",
+                    "secret": "secret",
+                    "settings": {"server_url": "https://login.example.org/v2.0"},
+                }
+            ]
+        }
+    }
+    visit(page, reverse("account_login"))
+    visit(page, reverse("openid_connect_callback", kwargs={"provider_id": "entra"}) + "?code=x&state=y", status=401)
