@@ -743,7 +743,7 @@ def deliver_reminder(*, reminder_id: int, today: date) -> bool:
 
     with transaction.atomic():
         reminder = (
-            Reminder.objects.select_for_update()
+            Reminder.objects.select_for_update(of=("self",))
             .filter(pk=reminder_id, sent_at__isnull=True, cancelled_at__isnull=True)
             .select_related("employee", "employee__manager", "organisation")
             .first()
