@@ -78,7 +78,11 @@ def browser():
         chromium = harness.launch(playwright)
     except Exception as exc:
         playwright.stop()
-        pytest.fail(str(exc), pytrace=False)
+        failure = f"The browser tests need Chromium and could not start it: {exc}"
+    else:
+        failure = None
+    if failure:
+        pytest.fail(failure, pytrace=False)
     yield chromium
     chromium.close()
     playwright.stop()
