@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 DEFAULTS = {
-    # Gifts and invitations worth less than this are accepted automatically; from this value on, the manager or the
-    # integrity coordinator decides.
+    # Gifts and invitations worth up to this are accepted automatically; above it, the manager or the integrity
+    # coordinator decides.
     "GIFT_THRESHOLD_EUR": 50,
     # A higher estimated value is refused as a typing error.
     "GIFT_MAX_VALUE_EUR": 100_000,

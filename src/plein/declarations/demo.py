@@ -406,7 +406,7 @@ def load(organisation: Organisation, *, rng: random.Random, today: dt.date) -> N
 
 
 def _gift(organisation, employee, what, who, occasion, value, kind, day: dt.date, decider: User | None) -> Gift:
-    auto = value < conf.gift_threshold()
+    auto = value <= conf.gift_threshold()
     if auto:
         decision, decided_on = GiftDecision.AUTO_ACCEPTED, day
     elif decider is None:

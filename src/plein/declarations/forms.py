@@ -344,7 +344,7 @@ class GiftForm(PleinFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["estimated_value"].help_text = _(
-            "Below EUR %(threshold)s it is accepted automatically. Above it, your manager decides."
+            "Up to EUR %(threshold)s it is accepted automatically. Above it, your manager decides."
         ) % {"threshold": f"{conf.gift_threshold():.0f}"}
 
     def clean_estimated_value(self):

@@ -439,7 +439,7 @@ class GiftDecision(models.TextChoices):
     """What happens with a gift or invitation. Stable codes, used in exports and figures."""
 
     PENDING = "in_behandeling", _("Waiting for a decision")
-    AUTO_ACCEPTED = "automatisch_geaccepteerd", _("Accepted automatically (below the threshold)")
+    AUTO_ACCEPTED = "automatisch_geaccepteerd", _("Accepted automatically (up to the threshold)")
     KEEP = "behouden", _("Keep")
     RETURN = "teruggeven", _("Return")
     HAND_OVER = "afgeven_aan_organisatie", _("Hand over to the organisation")

@@ -728,7 +728,7 @@ class GiftInput:
 
 
 def declare_gift(*, actor: User, employee: Employee, data: GiftInput, today: dt.date) -> Gift:
-    """Register a gift or invitation. Below the threshold it is accepted automatically; otherwise the manager or the
+    """Register a gift or invitation. Up to the threshold it is accepted automatically; above it the manager or the
     integrity coordinator decides."""
     value = clean_value(data.estimated_value)
     texts = {name: (getattr(data, name) or "").strip() for name in ("counterparty", "description", "occasion")}
@@ -740,7 +740,7 @@ def declare_gift(*, actor: User, employee: Employee, data: GiftInput, today: dt.
         raise ValidationError(_("Enter the date."))
     if data.date > today + dt.timedelta(days=366):
         raise ValidationError(_("The date is more than a year ahead. Check the date."))
-    auto = value < conf.gift_threshold()
+    auto = value <= conf.gift_threshold()
     with transaction.atomic():
         gift = Gift.objects.create(
             organisation=employee.organisation,

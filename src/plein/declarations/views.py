@@ -796,7 +796,9 @@ def gift_create(request):
             if gift.is_pending:
                 messages.success(request, _("Registered. The value is above the threshold, so your manager decides."))
             else:
-                messages.success(request, _("Registered. The value is below the threshold: accepted automatically."))
+                messages.success(
+                    request, _("Registered. The value is not above the threshold: accepted automatically.")
+                )
             return redirect("declarations:gift_detail", pk=gift.pk)
     return _form_page(
         request,

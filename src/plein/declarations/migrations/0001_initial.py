@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
                 ('estimated_value', models.DecimalField(decimal_places=2, max_digits=9, verbose_name='estimated value in euros')),
                 ('date', models.DateField(verbose_name='date')),
                 ('declared_on', models.DateField(verbose_name='declaration date')),
-                ('decision', models.CharField(choices=[('in_behandeling', 'Waiting for a decision'), ('automatisch_geaccepteerd', 'Accepted automatically (below the threshold)'), ('behouden', 'Keep'), ('teruggeven', 'Return'), ('afgeven_aan_organisatie', 'Hand over to the organisation')], max_length=30, verbose_name='decision')),
+                ('decision', models.CharField(choices=[('in_behandeling', 'Waiting for a decision'), ('automatisch_geaccepteerd', 'Accepted automatically (up to the threshold)'), ('behouden', 'Keep'), ('teruggeven', 'Return'), ('afgeven_aan_organisatie', 'Hand over to the organisation')], max_length=30, verbose_name='decision')),
                 ('decision_note', models.TextField(blank=True, verbose_name='explanation')),
                 ('decided_on', models.DateField(blank=True, null=True, verbose_name='decision date')),
                 ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),

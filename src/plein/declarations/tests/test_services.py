@@ -484,7 +484,8 @@ def gift(value, **overrides):
     [
         ("0", "automatisch_geaccepteerd"),
         ("49.99", "automatisch_geaccepteerd"),
-        ("50", "in_behandeling"),
+        ("50", "automatisch_geaccepteerd"),
+        ("50.01", "in_behandeling"),
         ("1000", "in_behandeling"),
     ],
 )
