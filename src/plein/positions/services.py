@@ -287,7 +287,7 @@ def start_round(
 
 
 def _locked_item(item: ReviewItem) -> ReviewItem:
-    return ReviewItem.objects.select_for_update().select_related("round", "position").get(pk=item.pk)
+    return ReviewItem.objects.select_for_update(of=("self",)).select_related("round", "position").get(pk=item.pk)
 
 
 @transaction.atomic
@@ -360,7 +360,7 @@ def approve_items(*, actor: User, review_round: ReviewRound, items: Iterable[Rev
         raise ValidationError(_("This round is closed. Nothing has been saved."))
     ids = [item.pk for item in items]
     locked = list(
-        ReviewItem.objects.select_for_update()
+        ReviewItem.objects.select_for_update(of=("self",))
         .filter(round=review_round, pk__in=ids, status=ReviewItem.Status.SUBMITTED)
         .select_related("position", "position__unit", "reviewed_by")
     )
