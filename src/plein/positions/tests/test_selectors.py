@@ -276,20 +276,41 @@ def test_declaration_status_from_the_declarations_selector(organisation, vog_pos
     assert list(missing) == [open_]
 
 
-def test_oath_status_comes_from_the_oaths_app(organisation, vog_position):
-    """The oath column reads the oaths app's selectors: done once a taken oath is registered there."""
-    from plein.oaths import selectors as oath_selectors
+def test_oath_status_comes_from_the_oaths_app(organisation, vog_position, make_user):
+    """The oath item reads the oaths app's selectors: open, overdue (missing) or done, and absent without obligation."""
+    from plein.oaths import services as oath_services
+    from plein.oaths.tests.factories import texts
 
-    person = make_person(organisation, vog_position, start_date=dt.date(2025, 2, 1), employment_type="vast")
+    texts(organisation)
+    recent = make_person(organisation, vog_position, start_date=dt.date(2025, 2, 1), employment_type="vast")
+    overdue = make_person(organisation, vog_position, start_date=dt.date(2024, 10, 1), employment_type="vast")
     external = make_person(organisation, vog_position, start_date=dt.date(2025, 2, 1), employment_type="inhuur")
-    rows = {r.employee.pk: r for r in selectors.screening_rows([person, external], organisation, TODAY)}
-    oath = next(i for i in rows[person.pk].checklist if i.code == "oath")
-    assert oath.status == selectors.Status.OPEN  # obliged, not yet due
-    assert "oath" not in [i.code for i in rows[external.pk].checklist]  # no oath obligation for hired staff
-    done = oath_selectors.annotate_obligations(
-        oath_selectors.obligation_population(organisation, on=TODAY).filter(pk=person.pk), today=TODAY
-    ).get()
-    assert done.oath_status == oath_selectors.STATUS_DUE
+
+    def oath(person):
+        row = selectors.screening_rows([person], organisation, TODAY)[0]
+        return next((i.status for i in row.checklist if i.code == "oath"), None)
+
+    assert oath(recent) == selectors.Status.OPEN  # obliged, not yet due
+    assert oath(overdue) == selectors.Status.MISSING
+    assert oath(external) is None  # no oath obligation for hired staff
+    oath_services.register_individual_oath(
+        actor=make_user(R.HR),
+        employee=overdue,
+        form="eed",
+        taken_on=dt.date(2025, 3, 1),
+        sworn_before="De provinciesecretaris",
+        today=TODAY,
+    )
+    assert oath(overdue) == selectors.Status.DONE
+
+
+def test_oath_status_unknown_without_the_oaths_app(organisation, vog_position, monkeypatch):
+    monkeypatch.setattr(integrations, "_selectors", lambda app: None)
+    person = make_person(organisation, vog_position, start_date=dt.date(2025, 2, 1))
+    row = selectors.screening_rows([person], organisation, TODAY)[0]
+    item = next(i for i in row.checklist if i.code == "oath")
+    assert item.status == selectors.Status.UNKNOWN and item.note
+    assert row.financial_interests_state == selectors.Status.UNKNOWN
 
 
 def test_own_screening(organisation, vog_position, make_user):
@@ -417,3 +438,13 @@ def test_history_rows_are_kept_per_version(organisation):
     make_profile(position, vulnerable_areas={"geld": "x"})
     assert list(selectors.position_history(profile).values_list("version", flat=True)) == [2, 1]
     assert PositionProfileHistory.objects.filter(profile=profile).count() == 2
+
+
+def test_the_declarations_app_selector_is_found(organisation, vog_position):
+    """The declarations app offers ``employees_with_financial_interests_declared``; the checklist reads it."""
+    declared = integrations.financial_interests_declared_ids(organisation)
+    assert declared is not None
+    person = make_person(organisation, vog_position)
+    assert not declared.filter(pk=person.pk).exists()
+    row = selectors.screening_rows([person], organisation, TODAY)[0]
+    assert row.financial_interests_state == selectors.Status.MISSING
