@@ -48,6 +48,10 @@ DEMO_SLUG = "veenland"
 DEMO_NAME = "Provincie Veenland"
 DEMO_DOMAIN = "veenland.example"
 DEFAULT_SEED = 2024
+# The seed report's year: 156 new employees took the oath at 4 ceremonies in 2024. Veenland hired a wave of people
+# in that year (some on temporary contracts that have since ended), so the demo has that many people to swear in.
+HIRING_WAVE_YEAR = 2024
+HIRING_WAVE_SIZE = 150
 EMPLOYEE_COUNT = 1000
 # Documented in the README. Set only when PLEIN_ENV is one of DEMO_PASSWORD_ENVS.
 DEMO_PASSWORD = "integriteit-demo"
@@ -649,6 +653,25 @@ def _member_dates(rng: random.Random, kind: str, today: date) -> tuple[date, dat
     return start, start + timedelta(days=rng.randint(90, 180))
 
 
+def _hiring_wave(rng: random.Random, slots: list["Slot"], today: date) -> None:
+    """Move the start of ``HIRING_WAVE_SIZE`` team members (permanent or temporary) into ``HIRING_WAVE_YEAR``."""
+    first = date(HIRING_WAVE_YEAR, 1, 1)
+    last = min(date(HIRING_WAVE_YEAR, 12, 31), today - timedelta(days=1))
+    if last < first:
+        return
+    candidates = [
+        s
+        for s in slots
+        if s.key.startswith("m:") and s.employment_type in (EmploymentType.PERMANENT, EmploymentType.TEMPORARY)
+    ]
+    for slot in rng.sample(candidates, min(HIRING_WAVE_SIZE, len(candidates))):
+        slot.start_date = first + timedelta(days=rng.randint(0, (last - first).days))
+        if slot.employment_type == EmploymentType.TEMPORARY:
+            slot.end_date = slot.start_date + timedelta(days=365 * rng.choice((1, 2, 3)) - 1)
+        elif slot.end_date is not None and slot.end_date <= slot.start_date:
+            slot.end_date = None
+
+
 def build_plan(rng: random.Random, today: date, employee_count: int = EMPLOYEE_COUNT) -> Plan:
     """Decide the whole organisation without touching the database. Same ``rng`` state and day, same plan."""
     plan = Plan()
@@ -691,6 +714,8 @@ def build_plan(rng: random.Random, today: date, employee_count: int = EMPLOYEE_C
             slots.append(
                 Slot(f"m:{team_path}:{i}", team_path, code, f"tm:{team_path}", kind, start_date=start, end_date=end)
             )
+
+    _hiring_wave(rng, slots, today)
 
     personas = {p.slot: p for p in PERSONAS}
     used_emails: set[str] = {p.email for p in PERSONAS}
@@ -1028,12 +1053,12 @@ def remove_demo(organisation: Organisation) -> None:
     try:
         with transaction.atomic():
             Employee.objects.filter(organisation=organisation).update(manager=None)
-            Employee.objects.filter(organisation=organisation).delete()
+            _delete_through_protection(Employee.objects.filter(organisation=organisation))
             units = OrgUnit.objects.filter(organisation=organisation)
             for depth in sorted(set(units.values_list("depth", flat=True)), reverse=True):
-                OrgUnit.objects.filter(organisation=organisation, depth=depth).delete()
-            organisation.delete()
-            User.objects.filter(pk__in=user_ids).delete()
+                _delete_through_protection(OrgUnit.objects.filter(organisation=organisation, depth=depth))
+            _delete_through_protection(Organisation.objects.filter(pk=organisation.pk))
+            _delete_through_protection(User.objects.filter(pk__in=user_ids))
     except (ProtectedError, RestrictedError) as exc:
         raise DemoError(
             _(
@@ -1042,6 +1067,26 @@ def remove_demo(organisation: Organisation) -> None:
             )
             % {"what": ", ".join(sorted({str(obj._meta.verbose_name) for obj in _blocking(exc)}))}
         ) from exc
+
+
+def _delete_through_protection(queryset, depth: int = 0) -> None:
+    """Delete ``queryset``; records of this project's apps that protect it (the demo's own registrations, cases,
+    declarations, ...) are deleted first. Only for removing the demo organisation."""
+    for _attempt in range(25):
+        try:
+            with transaction.atomic():
+                queryset.delete()
+            return
+        except (ProtectedError, RestrictedError) as exc:
+            blockers = _blocking(exc)
+            if depth > 8 or any(not obj._meta.app_config.name.startswith("plein.") for obj in blockers):
+                raise
+            by_model: dict = {}
+            for obj in blockers:
+                by_model.setdefault(type(obj), set()).add(obj.pk)
+            for model, pks in by_model.items():
+                _delete_through_protection(model._base_manager.filter(pk__in=pks), depth + 1)
+    queryset.delete()
 
 
 def _blocking(exc: ProtectedError | RestrictedError):
