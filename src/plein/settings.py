@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from our own origin (plein.api, /api/docs/)
     "django_tasks",
     "csp",
 ]
@@ -394,7 +395,9 @@ TASKS = {
 
 # --- REST API -------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    # API tokens with scopes (plein.api); no session authentication, so the API has no CSRF surface.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["plein.api.authentication.BearerTokenAuthentication"],
+    "EXCEPTION_HANDLER": "plein.api.exceptions.exception_handler",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -406,6 +409,15 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Registers and integrations (for example HR synchronisation). Report contents never pass here.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # plein.api: the schema and the docs page are public; Swagger UI comes from drf-spectacular-sidecar (no CDN).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No deep links: Swagger UI would put a link inside each operation's button (axe: nested-interactive).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "validatorUrl": None, "persistAuthorization": False},
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",  # tags and operation ids: people, units, positions
 }
 
 # --- Logging --------------------------------------------------------------------------------------------------

@@ -10,6 +10,8 @@ urlpatterns = [
     path("ambtseed/", include("plein.oaths.urls")),
     path("functies/", include("plein.positions.urls")),
     path("verklaringen/", include("plein.declarations.urls")),
+    path("api/", include("plein.api.urls")),  # REST API: /api/v1/, /api/schema/, /api/docs/
+    path("beheer/api-tokens/", include("plein.api.urls_tokens")),  # API tokens (functional administrator)
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("django-admin/", admin.site.urls),

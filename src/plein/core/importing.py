@@ -703,7 +703,10 @@ class TabularImporter:
     # --- the run
 
     def run(self, source, *, dry_run: bool = False, filename: str = "") -> ImportResult:
-        """Read, check and (unless ``dry_run`` or anything is wrong) write. Problems come back sorted by line."""
+        """Read, check and (unless ``dry_run`` or anything is wrong) write. Problems come back sorted by line.
+
+        ``source`` may also be a ``Table`` that is already in memory: the REST API (``plein.api``) passes the rows
+        it received that way, so that they get exactly the checks of a file."""
         self.result = result = ImportResult(dry_run=dry_run)
         self.header = Header({}, {}, 0)
         self._run(source, dry_run=dry_run, filename=filename)
@@ -713,7 +716,10 @@ class TabularImporter:
     def _run(self, source, *, dry_run: bool, filename: str) -> ImportResult:
         result = self.result
         try:
-            table = read_table(source, filename=filename, max_rows=self.max_rows, max_columns=self.max_columns)
+            if isinstance(source, Table):  # rows from the REST API
+                table = source
+            else:
+                table = read_table(source, filename=filename, max_rows=self.max_rows, max_columns=self.max_columns)
             if not self._read_header(table):
                 return result
             rows = self._read_rows(table)

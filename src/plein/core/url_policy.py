@@ -65,8 +65,15 @@ PUBLIC_UNNAMED_PREFIXES: tuple[str, ...] = (
 
 # The REST API. Every route below it must answer 401 or 403 to a request without a valid token.
 API_PREFIX = "api/"
-# API routes that need no token (for example a published OpenAPI schema). Empty: the API is closed by default.
-PUBLIC_API_URL_NAMES: frozenset[str] = frozenset()
+# API routes that need no token. Everything else under /api/ is closed by default.
+PUBLIC_API_URL_NAMES: frozenset[str] = frozenset(
+    {
+        # plein.api: the OpenAPI schema and its documentation page describe the API's shape and hold no data, so that
+        # an integration's developers can read them without a token. Every data route needs a token with a scope.
+        "api:schema",
+        "api:docs",
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -56,8 +56,12 @@ def record_event(
     target_id: str | int = "",
     role: str = "",
     data: dict | None = None,
+    actor_label: str = "",
 ) -> AuditEvent:
-    """Append one event. ``data`` must hold identifiers and counts only, never content or identities."""
+    """Append one event. ``data`` must hold identifiers and counts only, never content or identities.
+
+    ``actor_label`` names an actor that is not an account (an API token, see ``plein.api``); an account's label is
+    always its e-mail address."""
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_id = target_id or target.pk
@@ -71,7 +75,7 @@ def record_event(
             occurred_at=timezone.now(),
             organisation=organisation,
             actor=actor,
-            actor_label=actor.email if actor else "",
+            actor_label=actor.email if actor else actor_label[:254],
             role=role,
             action=action,
             target_type=target_type,
