@@ -431,6 +431,8 @@ LOGGING = {
     "loggers": {
         "django.server": {"handlers": [], "level": "ERROR", "propagate": False},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # Meldkanaal: Pillow logs image metadata (EXIF: author, GPS) at DEBUG level; it must never reach a log.
+        "PIL": {"level": "WARNING"},
     },
 }
 
@@ -469,4 +471,70 @@ PLEIN = {
     "VOG_RESCREENING_YEARS": env_int("PLEIN_VOG_RESCREENING_YEARS", 5),
     "POSITION_NEW_HIRE_MONTHS": env_int("PLEIN_POSITION_NEW_HIRE_MONTHS", 6),
     "IMPORT_MAX_BYTES": env_int("PLEIN_IMPORT_MAX_BYTES", 50 * 1024 * 1024),
+    # --- Meldkanaal (reports): Argon2id cost, abuse limits, external authorities. See docs/security.md. ---
+    # Argon2id for receipt codes and vault passphrases (stored per record, so changing these affects new records only).
+    # Tests use the cheapest setting; production: opslimit 3, memlimit 64 MiB (about 0.1-0.3 s per derivation).
+    "REPORTS_ARGON2_OPSLIMIT": env_int("PLEIN_REPORTS_ARGON2_OPSLIMIT", 1 if TESTING else 3),
+    "REPORTS_ARGON2_MEMLIMIT": env_int("PLEIN_REPORTS_ARGON2_MEMLIMIT", 8192 if TESTING else 64 * 1024 * 1024),
+    # Argon2 derivations running at once per process; memory budget = workers x concurrency x memlimit.
+    "ARGON2_CONCURRENCY": env_int("PLEIN_ARGON2_CONCURRENCY", 2),
+    "ARGON2_WAIT_SECONDS": env_int("PLEIN_ARGON2_WAIT_SECONDS", 5),
+    "REPORTS_MAX_FILE_BYTES": env_int("PLEIN_REPORTS_MAX_FILE_BYTES", 20 * 1024 * 1024),
+    "REPORTS_MAX_TOTAL_BYTES": env_int("PLEIN_REPORTS_MAX_TOTAL_BYTES", 50 * 1024 * 1024),
+    "REPORTS_MAX_FILES": env_int("PLEIN_REPORTS_MAX_FILES", 10),
+    "REPORTS_MAX_TEXT_CHARS": env_int("PLEIN_REPORTS_MAX_TEXT_CHARS", 20000),
+    # Receipt-code guessing: lock-out after this many wrong codes from one client (keyed hash, cache only).
+    "REPORTS_RECEIPT_MAX_FAILURES": env_int("PLEIN_REPORTS_RECEIPT_MAX_FAILURES", 5),
+    "REPORTS_RECEIPT_LOCKOUT_SECONDS": env_int("PLEIN_REPORTS_RECEIPT_LOCKOUT_SECONDS", 15 * 60),
+    "REPORTS_SUBMISSIONS_PER_HOUR": env_int("PLEIN_REPORTS_SUBMISSIONS_PER_HOUR", 10),
+    "REPORTS_MESSAGES_PER_HOUR": env_int("PLEIN_REPORTS_MESSAGES_PER_HOUR", 30),
+    "REPORTS_REPORTER_SESSION_SECONDS": env_int("PLEIN_REPORTS_REPORTER_SESSION_SECONDS", 30 * 60),
+    "REPORTS_FORM_TOKEN_HOURS": env_int("PLEIN_REPORTS_FORM_TOKEN_HOURS", 24),
+    "REPORTS_VAULT_MIN_PASSPHRASE": env_int("PLEIN_REPORTS_VAULT_MIN_PASSPHRASE", 12),
+    # Behind a trusted reverse proxy: the META key that holds the client address (e.g. HTTP_X_FORWARDED_FOR).
+    "REPORTS_CLIENT_ADDRESS_HEADER": env("PLEIN_REPORTS_CLIENT_ADDRESS_HEADER", ""),
+    # Wet bescherming klokkenluiders art. 2c: the authorities a reporter may also go to (shown on the reporting page).
+    "EXTERNAL_AUTHORITIES": [
+        {
+            "name": "Huis voor Klokkenluiders",
+            "url": "https://www.huisvoorklokkenluiders.nl",
+            "description": _("Advice, and investigation of a suspected wrongdoing or of how you were treated."),
+        },
+        {
+            "name": "Autoriteit Consument en Markt (ACM)",
+            "url": "https://www.acm.nl",
+            "description": _("Competition, consumer protection and regulated markets."),
+        },
+        {
+            "name": "Autoriteit Financiële Markten (AFM)",
+            "url": "https://www.afm.nl",
+            "description": _("Financial markets and financial services."),
+        },
+        {
+            "name": "Autoriteit Persoonsgegevens (AP)",
+            "url": "https://www.autoriteitpersoonsgegevens.nl",
+            "description": _("Personal data and privacy."),
+        },
+        {
+            "name": "De Nederlandsche Bank (DNB)",
+            "url": "https://www.dnb.nl",
+            "description": _("Banks, insurers and pension funds."),
+        },
+        {
+            "name": "Inspectie Gezondheidszorg en Jeugd (IGJ)",
+            "url": "https://www.igj.nl",
+            "description": _("Health care and youth care."),
+        },
+        {
+            "name": "Nederlandse Zorgautoriteit (NZa)",
+            "url": "https://www.nza.nl",
+            "description": _("Health care markets and funding."),
+        },
+        {
+            "name": "Autoriteit Nucleaire Veiligheid en Stralingsbescherming (ANVS)",
+            "url": "https://www.autoriteitnvs.nl",
+            "description": _("Nuclear safety and radiation protection."),
+        },
+    ],
+    # --- end Meldkanaal ---
 }

@@ -12,6 +12,7 @@ urlpatterns = [
     path("verklaringen/", include("plein.declarations.urls")),
     path("api/", include("plein.api.urls")),  # REST API: /api/v1/, /api/schema/, /api/docs/
     path("beheer/api-tokens/", include("plein.api.urls_tokens")),  # API tokens (functional administrator)
+    path("", include("plein.reports.urls")),  # Meldkanaal: /melden/, /meldingen/, /beheer/meldkanalen/
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("django-admin/", admin.site.urls),

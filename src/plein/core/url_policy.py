@@ -54,7 +54,12 @@ PUBLIC_URL_NAMES = frozenset(
 
 # Whole URL spaces that are public. Static files are served by WhiteNoise before URL routing, but a development
 # set-up may route them.
-PUBLIC_URL_PREFIXES: tuple[str, ...] = ("static/",)
+PUBLIC_URL_PREFIXES: tuple[str, ...] = (
+    "static/",
+    # Meldkanaal (reports): the reporter pages. Anyone may report, without an account (Wbk); they work with a receipt
+    # code instead of a login. The handler pages (meldingen/) and channel set-up (beheer/meldkanalen/) are not public.
+    "melden/",
+)
 
 # django-allauth's deprecated aliases (``social/...``) have no name; they redirect to the named ``3rdparty/`` routes.
 PUBLIC_UNNAMED_PREFIXES: tuple[str, ...] = (
