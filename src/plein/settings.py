@@ -114,6 +114,19 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI's files, served from our own origin (plein.api, /api/docs/)
     "django_tasks",
     "csp",
+    # --- Integriteitsplein portal (issue 10): Wagtail for the editorial content, CMS at /cms/ (docs/portal.md).
+    "wagtail.contrib.settings",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    # --- end portal
 ]
 
 MIDDLEWARE = [
@@ -131,6 +144,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "plein.core.middleware.OrganisationMiddleware",
+    # Portal: the CMS (/cms/) gets its own, narrower CSP exception and allauth log-in (ADR 0003). After CSPMiddleware.
+    "plein.portal.middleware.CMSAdminMiddleware",
 ]
 
 ROOT_URLCONF = "plein.urls"
@@ -439,6 +454,54 @@ LOGGING = {
 # --- Wagtail --------------------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Integriteitsplein"
 WAGTAILADMIN_BASE_URL = env("PLEIN_BASE_URL", "http://127.0.0.1:8000")
+# --- Portal (issue 10): Wagtail's configuration. docs/portal.md explains it; ADR 0003 the CMS's CSP. ---
+PLEIN_CMS_PREFIX = "/cms/"
+# core:home ("/") is the portal's home page: Wagtail's home page with the registers' sections (docs/portal.md).
+PLEIN_HOME_VIEW = "plein.portal.views.home"
+# Every page outside /cms/ keeps CONTENT_SECURITY_POLICY. Wagtail's admin needs inline scripts and styles, blob:
+# images and its own preview frame, so /cms/ gets these directives instead (plein.portal.middleware). Still no
+# other origin: no CDN, no external fonts or images, no eval.
+CMS_CONTENT_SECURITY_POLICY = {
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'", "data:"],
+    "frame-src": ["'self'"],
+    "frame-ancestors": ["'self'"],
+    "worker-src": ["'self'", "blob:"],
+}
+# Logging in to the CMS goes through allauth (rate limits, single sign-on, MFA), never Wagtail's own form.
+WAGTAILADMIN_LOGIN_URL = LOGIN_URL
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAILUSERS_PASSWORD_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+# Shared-password protection would add a public password form; login and group restrictions remain.
+WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}
+WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"SHARED_PASSWORD": False}
+# The CMS speaks Dutch: new editors get Dutch as their CMS language (plein.portal.services); English stays available.
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
+WAGTAIL_I18N_ENABLED = False
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
+# No request leaves the server: no update check, no "what's new" banner, no Gravatar.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Search in the database itself: SQLite FTS5 or PostgreSQL full-text search, no search server.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Documents are streamed by Django with Wagtail's privacy checks (MEDIA_URL is not served).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "ods", "txt"]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = env_int("PLEIN_PORTAL_MAX_DOCUMENT_BYTES", 20 * 1024 * 1024)
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
+TAGGIT_CASE_INSENSITIVE = True
+# The CMS's own API (/cms/api/, for the editors' page explorer and choosers) stays out of the published OpenAPI schema.
+SPECTACULAR_SETTINGS["PREPROCESSING_HOOKS"] = [
+    *SPECTACULAR_SETTINGS.get("PREPROCESSING_HOOKS", []),
+    "plein.portal.schema.leave_out_cms_api",
+]
+# --- end portal
 
 # --- Domain configuration -------------------------------------------------------------------------------------
 # Legal figures and policy choices live here, with sane defaults, instead of in the code.

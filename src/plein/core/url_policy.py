@@ -27,6 +27,15 @@ PUBLIC_URL_NAMES = frozenset(
         # (Ambtenarenwet art. 5): name, position, activity, paid or not, last confirmed. Nothing else is public.
         "declarations:public_register",
         "declarations:public_register_export",
+        # Integriteitsplein portal (issue 10, docs/portal.md "Public or not"): the intranet's information pages hold no
+        # personal data and externals must find the way to the reporting channels, so they are readable without
+        # logging in. Wagtail's privacy settings still apply per page and per document collection. Voting, confirming
+        # a code of conduct, the management pages and the CMS (/cms/) need a login.
+        "wagtail_serve",  # every Wagtail page (the home page itself is core:home)
+        "wagtaildocs_serve",  # documents: codes of conduct, the integrity plan, regulations
+        "portal:search",
+        "portal:poll_list",
+        "portal:poll_detail",  # the question, the options and, after closing, the anonymous totals
         "admin:login",  # the Django admin's own login form; the admin itself is for superusers only
         # django-allauth: logging in and out, single sign-on, the second factor at login, and password reset.
         # Its pages for a logged-in account (e-mail, password change, MFA set-up) refuse anonymous users and are
@@ -70,6 +79,10 @@ PUBLIC_UNNAMED_PREFIXES: tuple[str, ...] = (
 
 # The REST API. Every route below it must answer 401 or 403 to a request without a valid token.
 API_PREFIX = "api/"
+# REST framework views outside API_PREFIX that are no part of the API. Portal (issue 10): Wagtail's own admin API
+# (/cms/api/) serves the CMS's page explorer and choosers with the editors' CMS session. It is checked with the web
+# routes (anonymous visitors go to the login page) and left out of the OpenAPI schema (plein.portal.schema).
+INTERNAL_REST_PREFIXES: tuple[str, ...] = ("cms/api/",)
 # API routes that need no token. Everything else under /api/ is closed by default.
 PUBLIC_API_URL_NAMES: frozenset[str] = frozenset(
     {
@@ -168,6 +181,12 @@ def _fill_regex(pattern: RegexPattern) -> str:
             end = _group_end(regex, i)
             inner = regex[regex.index(">", i) + 1 : end - 1]
             out.append(_sample_for(inner))
+            i = end
+            continue
+        # Portal (issue 10): an unnamed capture group, as in Wagtail's admin ("^(\d+)/revisions/compare/...").
+        if regex[i] == "(" and not regex.startswith("(?", i) and (i == 0 or regex[i - 1] != "\\"):
+            end = _group_end(regex, i)
+            out.append(_sample_for(regex[i + 1 : end - 1]))
             i = end
             continue
         out.append(regex[i])

@@ -1,11 +1,17 @@
+from django.conf import settings
 from django.urls import path
+from django.utils.module_loading import import_string
 
 from plein.core import views, views_admin
 
 app_name = "core"
 
+# The front page is the view that settings.PLEIN_HOME_VIEW names (the portal's home page, issue 10), so that core
+# imports no app; without that setting, core's own front page.
+home_view = import_string(settings.PLEIN_HOME_VIEW) if getattr(settings, "PLEIN_HOME_VIEW", "") else views.home
+
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home_view, name="home"),
     path("start/", views.start, name="start"),
     path("wie-is-wie/", views.structure, name="structure"),
     path("medewerkers/", views.people, name="people"),

@@ -156,7 +156,10 @@ def test_api_views_live_under_the_api_prefix():
     stray = [
         f"{r.name} {r.path}"
         for r in iter_routes()
-        if isinstance(getattr(r.callback, "cls", None), type) and issubclass(r.callback.cls, APIView) and not r.is_api
+        if isinstance(getattr(r.callback, "cls", None), type)
+        and issubclass(r.callback.cls, APIView)
+        and not r.is_api
+        and not r.path.lstrip("/").startswith(url_policy.INTERNAL_REST_PREFIXES)  # portal: the CMS's own API
     ]
     assert not stray, f"REST framework views outside /{url_policy.API_PREFIX}: {stray}"
 
