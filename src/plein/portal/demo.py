@@ -583,7 +583,8 @@ def _remove_earlier_demo(setup: services.PortalSetup) -> None:
         page.delete()
     collection = Collection.objects.filter(name=DEMO_COLLECTION).first()
     if collection is not None:
-        for document in get_document_model().objects.filter(collection=collection):
+        in_use = PolicyVersion.objects.filter(file__isnull=False).values("file_id")
+        for document in get_document_model().objects.filter(collection=collection).exclude(pk__in=in_use):
             document.file.delete(save=False)
             document.delete()
 

@@ -56,5 +56,6 @@ class CMSAdminMiddleware:
                 return redirect(target)
             return redirect_to_login(target)
         if path.startswith(prefix + "password_reset/"):
-            return redirect("account_reset_password")
+            # allauth's log-in page offers the password reset (with its rate limits).
+            return redirect_to_login(prefix)
         return None

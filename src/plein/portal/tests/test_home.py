@@ -61,7 +61,10 @@ def test_reporting_channels_contacts_and_who_is_who(client, portal, organisation
     Channel.objects.create(organisation=organisation, code="oud", name="Gesloten kanaal", is_active=False)
     StructureRoleFactory(organisation=organisation, kind=StructureRole.Kind.INTEGRITY_COORDINATOR, go_to_for="Advies")
     StructureRoleFactory(
-        organisation=organisation, kind=StructureRole.Kind.CONFIDENTIAL_ADVISER_EXTERNAL, employee=None, name="Extern VP"
+        organisation=organisation,
+        kind=StructureRole.Kind.CONFIDENTIAL_ADVISER_EXTERNAL,
+        employee=None,
+        name="Extern VP",
     )
     StructureRoleFactory(organisation=organisation, kind=StructureRole.Kind.CISO, employee=None, name="De CISO")
     page = html(client.get("/"))
@@ -125,7 +128,10 @@ def test_editors_choose_and_order_the_sections(client, portal, make_knowledge):
     home = HomePage.objects.get(pk=portal.home.pk)
     home.sections = [
         ("text", {"heading": "Welkom terug", "text": "<p>Fijn dat je er bent.</p>"}),
-        ("highlights", {"heading": "Uitgelicht", "items": [{"title": "Lees dit", "text": "", "page": page, "url": ""}]}),
+        (
+            "highlights",
+            {"heading": "Uitgelicht", "items": [{"title": "Lees dit", "text": "", "page": page, "url": ""}]},
+        ),
         ("news", {"heading": "Het laatste nieuws", "count": 2}),
     ]
     home.save_revision().publish()

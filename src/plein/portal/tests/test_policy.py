@@ -21,9 +21,14 @@ IN_FORCE = PolicyVersion.Status.IN_FORCE
 
 def test_overdue_reviews_are_flagged(organisation, make_policy):
     today = timezone.localdate()
-    make_policy("Gedragscode Ambtelijke Integriteit", versions=[("2019", IN_FORCE, date(2019, 5, 14), date(2023, 5, 14))])
-    make_policy("Integriteitsplan", kind=PolicyDocument.Kind.INTEGRITY_PLAN,
-                versions=[("2025", IN_FORCE, date(2025, 10, 7), today + timedelta(days=400))])
+    make_policy(
+        "Gedragscode Ambtelijke Integriteit", versions=[("2019", IN_FORCE, date(2019, 5, 14), date(2023, 5, 14))]
+    )
+    make_policy(
+        "Integriteitsplan",
+        kind=PolicyDocument.Kind.INTEGRITY_PLAN,
+        versions=[("2025", IN_FORCE, date(2025, 10, 7), today + timedelta(days=400))],
+    )
     rows = {r.document.title: r for r in selectors.policy_documents(organisation)}
     assert rows["Gedragscode Ambtelijke Integriteit"].review_overdue
     assert not rows["Integriteitsplan"].review_overdue
@@ -35,8 +40,13 @@ def test_a_new_version_in_force_replaces_the_old_one_and_ends_its_campaign(organ
     old = document.versions.get()
     campaign = services.start_acknowledgement_campaign(version=old, actor=ic_user)
     new = services.add_policy_version(
-        document=document, actor=ic_user, version="2026", status=IN_FORCE,
-        adopted_on=date(2026, 1, 6), adopted_by="Gedeputeerde Staten", review_on=date(2030, 1, 6),
+        document=document,
+        actor=ic_user,
+        version="2026",
+        status=IN_FORCE,
+        adopted_on=date(2026, 1, 6),
+        adopted_by="Gedeputeerde Staten",
+        review_on=date(2030, 1, 6),
     )
     old.refresh_from_db()
     campaign.refresh_from_db()
@@ -55,8 +65,12 @@ def test_version_rules(organisation, ic_user, make_policy):
     assert "adopted_on" in error.value.error_dict
     with pytest.raises(ValidationError) as error:
         services.add_policy_version(
-            document=document, actor=ic_user, version="2027", status=IN_FORCE,
-            adopted_on=date(2027, 1, 1), review_on=date(2026, 1, 1),
+            document=document,
+            actor=ic_user,
+            version="2027",
+            status=IN_FORCE,
+            adopted_on=date(2027, 1, 1),
+            review_on=date(2026, 1, 1),
         )
     assert "review_on" in error.value.error_dict
     version = document.versions.get()
@@ -178,8 +192,15 @@ def test_version_form_uploads_the_file_as_a_wagtail_document(client, organisatio
     upload = SimpleUploadedFile("code-2026.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
     response = client.post(
         reverse("portal:policy_version_create", kwargs={"pk": document.pk}),
-        {"version": "2026", "status": IN_FORCE, "adopted_on": "2026-01-06", "adopted_by": "GS",
-         "review_on": "2030-01-06", "upload": upload, "notes": "Nieuw"},
+        {
+            "version": "2026",
+            "status": IN_FORCE,
+            "adopted_on": "2026-01-06",
+            "adopted_by": "GS",
+            "review_on": "2030-01-06",
+            "upload": upload,
+            "notes": "Nieuw",
+        },
     )
     assert response.status_code == 302, response.content.decode()
     version = document.versions.get(version="2026")

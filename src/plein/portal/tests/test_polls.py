@@ -124,36 +124,61 @@ def test_create_and_change_polls(organisation, ic_user):
     now = timezone.now()
     with pytest.raises(ValidationError) as error:
         services.create_poll(
-            organisation=organisation, actor=ic_user, question="?", options=["Alleen"],
-            opens_at=now, closes_at=now + timedelta(days=1),
+            organisation=organisation,
+            actor=ic_user,
+            question="?",
+            options=["Alleen"],
+            opens_at=now,
+            closes_at=now + timedelta(days=1),
         )
     assert "options" in error.value.error_dict
     with pytest.raises(ValidationError) as error:
         services.create_poll(
-            organisation=organisation, actor=ic_user, question="?", options=["A", "a"],
-            opens_at=now, closes_at=now + timedelta(days=1),
+            organisation=organisation,
+            actor=ic_user,
+            question="?",
+            options=["A", "a"],
+            opens_at=now,
+            closes_at=now + timedelta(days=1),
         )
     assert "options" in error.value.error_dict
     with pytest.raises(ValidationError) as error:
         services.create_poll(
-            organisation=organisation, actor=ic_user, question="?", options=["A", "B"],
-            opens_at=now, closes_at=now - timedelta(days=1),
+            organisation=organisation,
+            actor=ic_user,
+            question="?",
+            options=["A", "B"],
+            opens_at=now,
+            closes_at=now - timedelta(days=1),
         )
     assert "closes_at" in error.value.error_dict
 
     poll = services.create_poll(
-        organisation=organisation, actor=ic_user, question="Vraag", options=["A", "B"],
-        opens_at=now + timedelta(days=1), closes_at=now + timedelta(days=8),
+        organisation=organisation,
+        actor=ic_user,
+        question="Vraag",
+        options=["A", "B"],
+        opens_at=now + timedelta(days=1),
+        closes_at=now + timedelta(days=8),
     )
     services.update_poll(
-        poll=poll, actor=ic_user, question="Betere vraag", options=["A", "B", "C"],
-        opens_at=poll.opens_at, closes_at=poll.closes_at,
+        poll=poll,
+        actor=ic_user,
+        question="Betere vraag",
+        options=["A", "B", "C"],
+        opens_at=poll.opens_at,
+        closes_at=poll.closes_at,
     )
     assert list(poll.options.values_list("label", flat=True)) == ["A", "B", "C"]
     with pytest.raises(ValidationError, match="already opened"):
         services.update_poll(
-            poll=poll, actor=ic_user, question="Nog een", options=["A", "B"],
-            opens_at=poll.opens_at, closes_at=poll.closes_at, now=now + timedelta(days=2),
+            poll=poll,
+            actor=ic_user,
+            question="Nog een",
+            options=["A", "B"],
+            opens_at=poll.opens_at,
+            closes_at=poll.closes_at,
+            now=now + timedelta(days=2),
         )
 
 
