@@ -16,14 +16,14 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("django-admin/", admin.site.urls),
-]
     path("", include("plein.portal.urls")),  # Integriteitsplein portal: /zoeken/, /peilingen/, /beheer/beleid/ ...
+]
 
-handler400 = error_page(400, _("Bad request"), _("The request could not be processed. Check what you entered."))
 # Integriteitsplein portal (issue 10): the CMS (/cms/), documents (/bestanden/) and every Wagtail page. The page route
 # catches any remaining address, so this must stay the very last entry: add new routes to the list above.
 urlpatterns += [path("", include("plein.portal.wagtail_urls"))]
 
+handler400 = error_page(400, _("Bad request"), _("The request could not be processed. Check what you entered."))
 handler403 = error_page(
     403,
     _("No access"),
