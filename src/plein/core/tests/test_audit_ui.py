@@ -50,7 +50,7 @@ def test_ic_and_auditor_see_the_log(client, make_user, logged, role):
     assert actions_shown(response) == ["people.import", "role.revoke", "role.grant"]
     body = response.content.decode()
     assert logged["admin"].email in body
-    assert "The audit log is intact: 3 entries checked." in body
+    assert "Het auditlog is intact: 3 regels gecontroleerd." in body
 
 
 @pytest.mark.parametrize("role", [R.FUNCTIONAL_ADMIN, R.HR, R.MANAGER, R.EDITOR, R.CONFIDENTIAL_ADVISER, None])
@@ -95,7 +95,7 @@ def test_reversed_date_range_is_explained(client, auditor, logged):
     client.force_login(auditor)
     response = client.get(URL, {"date_from": "2025-03-02", "date_to": "2025-03-01"})
     assert response.status_code == 200
-    assert "The end date is before the start date" in response.content.decode()
+    assert "De einddatum ligt vóór de begindatum" in response.content.decode()
     assert actions_shown(response) == []
 
 
@@ -121,15 +121,15 @@ def test_viewing_the_log_is_audited_without_filter_values(client, auditor, logge
     # It shows on the next visit, and the chain stays intact.
     response = client.get(URL)
     assert actions_shown(response)[0] == "audit.view"
-    assert "The audit log is intact" in response.content.decode()
+    assert "Het auditlog is intact" in response.content.decode()
 
 
 def test_broken_chain_is_shown(client, auditor, logged):
     AuditEvent.objects.filter(seq=2).update(action="role.tampered")
     client.force_login(auditor)
     body = client.get(URL).content.decode()
-    assert "The audit log is NOT intact" in body
-    assert "The first bad entry is number 2." in body
+    assert "Het auditlog is NIET intact" in body
+    assert "De eerste foute regel is nummer 2." in body
 
 
 def test_chain_is_verified_once_per_request(client, auditor, logged, monkeypatch):
@@ -182,7 +182,7 @@ def test_audit_log_in_the_browser(page, make_user, organisation):
         record_event(actor=ic, action=action, organisation=organisation, target=person)
     login(page, ic)
     visit(page, URL)
-    expect(page.get_by_role("status").first).to_contain_text("The audit log is intact")
+    expect(page.get_by_role("status").first).to_contain_text("Het auditlog is intact")
     page.locator("#id_action").fill("role.")
     page.locator("form[role=search] button[type=submit]").click()
     rows = page.locator("table.plein-table tbody tr")
@@ -191,4 +191,4 @@ def test_audit_log_in_the_browser(page, make_user, organisation):
 
     AuditEvent.objects.filter(seq=1).update(action="role.tampered")
     visit(page, URL)
-    expect(page.get_by_role("alert")).to_contain_text("The first bad entry is number 1.")
+    expect(page.get_by_role("alert")).to_contain_text("De eerste foute regel is nummer 1.")

@@ -86,7 +86,8 @@ def test_the_roles_that_require_mfa_are_the_ones_the_issue_names():
 def test_role_needing_mfa_without_a_second_factor_is_sent_to_set_it_up(client, make_user, role):
     user = make_user(role)
     client.force_login(user)
-    response = client.get(reverse("core:start"))
+    # The warning is stored with the redirect, so it is in the language of this request.
+    response = client.get(reverse("core:start"), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_index")
     page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en")
@@ -185,7 +186,8 @@ def test_user_with_mfa_who_did_not_pass_it_in_this_session_must_confirm_it(clien
     user = make_user(R.CONFIDENTIAL_ADVISER)
     authenticator = add_totp(user)
     client.force_login(user)  # e.g. a login through the Django admin: no second factor in this session
-    response = client.get(reverse("core:start"))
+    # The warning is stored with the redirect, so it is in the language of this request.
+    response = client.get(reverse("core:start"), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_reauthenticate") + "?next=%2Fstart%2F"
     assert client.get(reverse("core:people"))["Location"].startswith(reverse("mfa_reauthenticate"))

@@ -172,7 +172,7 @@ def test_grant_through_the_page_shows_on_the_persons_start_page(admin, person, o
     token = page.cookies["csrftoken"].value
     response = browser.post(url, {"role": R.AUDITOR, "unit": "", "csrfmiddlewaretoken": token}, follow=True)
     assert response.status_code == 200
-    assert "now has the role Auditor" in response.content.decode()
+    assert "heeft nu de rol Auditor" in response.content.decode()
     assert RoleAssignment.objects.filter(user=person, role=R.AUDITOR, granted_by=admin).exists()
 
     own = Client()
@@ -196,8 +196,8 @@ def test_bad_input_gets_a_clear_message_and_changes_nothing(client, admin, perso
     response = client.post(url, {"role": R.MANAGER, "unit": ""})
     assert response.status_code == 400
     body = response.content.decode()
-    assert "Choose the unit for this role" in body
-    assert "The role was not granted" in body
+    assert "Kies het organisatieonderdeel voor deze rol" in body
+    assert "De rol is niet toegekend" in body
     assert not RoleAssignment.objects.filter(user=person).exists()
 
     response = client.post(url, {"role": R.EMPLOYEE})
@@ -211,7 +211,7 @@ def test_duplicate_grant_through_the_page_is_refused(client, admin, person, orga
     url = reverse("core:role_account", kwargs={"user_id": person.pk})
     response = client.post(url, {"role": R.HR})
     assert response.status_code == 400
-    assert "already has this role" in response.content.decode()
+    assert "heeft deze rol al" in response.content.decode()
 
 
 def test_revoke_through_the_page_and_history(client, admin, person, organisation):
@@ -222,15 +222,15 @@ def test_revoke_through_the_page_and_history(client, admin, person, organisation
     response = client.post(revoke_url, follow=True)
     assert response.status_code == 200
     body = response.content.decode()
-    assert "has been revoked" in body
+    assert "is ingetrokken" in body
     assignment.refresh_from_db()
     assert assignment.revoked_by == admin
     # The history still shows the revoked assignment, with who granted and revoked it.
-    assert "Facilitator" in body
+    assert "Procesbegeleider" in body
     assert body.count(admin.email) >= 2
 
     again = client.post(revoke_url, follow=True)
-    assert "already revoked" in again.content.decode()
+    assert "al ingetrokken" in again.content.decode()
     assert len(events("role.revoke")) == 1
 
 
@@ -248,11 +248,11 @@ def test_own_account_page_offers_no_changes(client, admin):
     client.force_login(admin)
     url = reverse("core:role_account", kwargs={"user_id": admin.pk})
     body = client.get(url).content.decode()
-    assert "You cannot change them yourself" in body
+    assert "Je kunt ze niet zelf wijzigen" in body
     assert 'name="role"' not in body
     response = client.post(url, {"role": R.HR})
     assert response.status_code == 400
-    assert "You cannot change your own roles" in response.content.decode()
+    assert "Je kunt je eigen rollen niet wijzigen" in response.content.decode()
     assert not RoleAssignment.objects.filter(user=admin, role=R.HR).exists()
 
 
@@ -297,14 +297,14 @@ def test_grant_and_revoke_in_the_browser(page, make_user, organisation):
     grant.locator("#id_role").select_option(R.MANAGER)
     grant.locator("button[type=submit]").click()
     expect(page.locator("#id_unit")).to_have_attribute("aria-invalid", "true")
-    expect(page.locator("#id_unit_errors")).to_contain_text("Choose the unit for this role")
+    expect(page.locator("#id_unit_errors")).to_contain_text("Kies het organisatieonderdeel voor deze rol")
 
     page.locator("form.plein-form #id_role").select_option(R.MANAGER)
     page.locator("form.plein-form #id_unit").select_option(str(unit.pk))
     page.locator("form.plein-form button[type=submit]").click()
-    expect(page.get_by_role("status").first).to_contain_text("now has the role Manager for Team Water")
+    expect(page.get_by_role("status").first).to_contain_text("heeft nu de rol Leidinggevende voor Team Water")
     assert RoleAssignment.objects.filter(user=person, role=R.MANAGER, unit=unit, revoked_at__isnull=True).exists()
 
-    page.get_by_role("button", name="Revoke Manager").click()
-    expect(page.get_by_role("status").first).to_contain_text("has been revoked")
+    page.get_by_role("button", name="Leidinggevende intrekken").click()
+    expect(page.get_by_role("status").first).to_contain_text("is ingetrokken")
     assert RoleAssignment.objects.get(user=person, role=R.MANAGER).revoked_by == admin
