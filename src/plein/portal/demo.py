@@ -12,7 +12,8 @@ What it adds, on top of ``services.ensure_portal_setup()``:
   Ambtelijke Integriteit"), whose review is overdue (flagged), the integrity plan (an old and a current version, with
   an ended acknowledgement campaign), the reporting regulation (a running campaign), the outside activities policy;
 - polls: two closed ones and one that is open;
-- the dilemma of the month in the portal texts, used when the moral deliberation app offers none.
+- the portal texts (reporting, advice) and the dilemma of the month, used when the moral deliberation app offers
+  none.
 
 Files are small PDFs made here. Everything is drawn from ``rng`` and dated relative to ``today`` where it is not a
 date from the seed report. Loading again (``load_demo --replace``) first removes what an earlier run made.
@@ -556,7 +557,14 @@ POLL_OPEN = (
     [0.22, 0.31, 0.29, 0.18],
 )
 
-DILEMMA = {
+PORTAL_TEXTS = {
+    "reporting_intro": (
+        "Vermoed je een misstand of een integriteitsschending? Meld het veilig: met je naam, vertrouwelijk of "
+        "anoniem. Twijfel je nog? Praat dan eerst met een vertrouwenspersoon of de integriteitscoördinator."
+    ),
+    "consultation_intro": (
+        "Je kunt altijd vertrouwelijk advies vragen, zonder dat je iets meldt. Samen zoeken jullie uit wat je kunt doen."
+    ),
     "dilemma_title": "Het jubileumfeest",
     "dilemma_text": (
         "Een adviesbureau waarmee je team al jaren prettig samenwerkt, bestaat 25 jaar. Je krijgt een persoonlijke "
@@ -701,7 +709,7 @@ def _load_home(home: HomePage, pages: dict[str, Page], editor, ic) -> None:
 
 def _load_settings() -> None:
     portal_settings = PortalSettings.load()
-    for name, value in DILEMMA.items():
+    for name, value in PORTAL_TEXTS.items():
         setattr(portal_settings, name, value)
     portal_settings.save()
 

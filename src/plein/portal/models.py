@@ -374,9 +374,10 @@ class PollOption(models.Model):
 
 
 class PollParticipation(models.Model):
-    """ "This employee has voted in this poll", as a keyed hash, without the choice, the time or any order.
+    """A marker "this employee has voted in this poll", as a keyed hash: no choice, no time, no reference to a person.
 
-    The primary key is random, so the rows carry no sequence that could be matched with anything.
+    The primary key is random, so the rows carry no sequence number. (How the database stores rows on disk may still
+    reflect the order of participation; docs/portal.md, "Polls", lists this and the other limits.)
     """
 
     id = models.CharField(primary_key=True, max_length=32, editable=False)

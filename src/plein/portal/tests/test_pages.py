@@ -62,3 +62,20 @@ def test_page_address_without_slash_redirects(client, make_knowledge):
 
 def test_unknown_page_is_404(client, portal):
     assert client.get("/bestaat-niet/").status_code == 404
+
+
+def test_editors_preview_the_home_page_in_the_cms(client, portal, editor_user):
+    client.force_login(editor_user)
+    response = client.get(f"/cms/pages/{portal.home.pk}/view_draft/")
+    assert response.status_code == 200
+    assert "Integriteitsplein" in response.content.decode()
+    # Served inside the CMS, framed by the editor's preview panel.
+    assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
+
+
+def test_search_finds_knowledge_pages(client, make_knowledge):
+    make_knowledge("Nevenfuncties", intro="Werk je ook buiten de provincie?")
+    response = client.get("/zoeken/", {"q": "nevenfuncties"})
+    assert response.status_code == 200
+    assert "Nevenfuncties" in response.content.decode()
+    assert "Nothing found" in client.get("/zoeken/", {"q": "xyzzy"}).content.decode()
