@@ -534,6 +534,19 @@ PLEIN = {
     "VOG_RESCREENING_YEARS": env_int("PLEIN_VOG_RESCREENING_YEARS", 5),
     "POSITION_NEW_HIRE_MONTHS": env_int("PLEIN_POSITION_NEW_HIRE_MONTHS", 6),
     "IMPORT_MAX_BYTES": env_int("PLEIN_IMPORT_MAX_BYTES", 50 * 1024 * 1024),
+    # --- Leren & bewustwording (learning): mandatory training terms, reminders, coverage, e-learning packages. ---
+    # Default months to complete a new mandatory training, and the term of the integrity workshop for new managers.
+    "LEARNING_DUE_MONTHS": env_int("PLEIN_LEARNING_DUE_MONTHS", 12),
+    "LEARNING_NEW_MANAGER_MONTHS": env_int("PLEIN_LEARNING_NEW_MANAGER_MONTHS", 6),
+    # Positions that count as managerial (besides the manager role and having direct reports), e.g. AL03,AL04.
+    "LEARNING_MANAGER_POSITION_CODES": env_list("PLEIN_LEARNING_MANAGER_POSITION_CODES", []),
+    # Reminders about a mandatory training: days before and after the due date (each sent once).
+    "LEARNING_REMINDER_DAYS_BEFORE": env_list("PLEIN_LEARNING_REMINDER_DAYS_BEFORE", ["30"]),
+    "LEARNING_REMINDER_DAYS_AFTER": env_list("PLEIN_LEARNING_REMINDER_DAYS_AFTER", ["1", "30"]),
+    # The course whose completion is the annual report's "training coverage".
+    "LEARNING_COVERAGE_COURSE": env("PLEIN_LEARNING_COVERAGE_COURSE", "morele-oordeelsvorming"),
+    "LEARNING_MODULE_MAX_BYTES": env_int("PLEIN_LEARNING_MODULE_MAX_BYTES", 100 * 1024 * 1024),
+    # --- end Leren & bewustwording ---
     # --- Meldkanaal (reports): Argon2id cost, abuse limits, external authorities. See docs/security.md. ---
     # Argon2id for receipt codes and vault passphrases (stored per record, so changing these affects new records only).
     # Tests use the cheapest setting; production: opslimit 3, memlimit 64 MiB (about 0.1-0.3 s per derivation).

@@ -10,6 +10,7 @@ urlpatterns = [
     path("ambtseed/", include("plein.oaths.urls")),
     path("functies/", include("plein.positions.urls")),
     path("verklaringen/", include("plein.declarations.urls")),
+    path("leren/", include("plein.learning.urls")),  # Leren & bewustwording: events, records, /leren/agenda.ics
     path("api/", include("plein.api.urls")),  # REST API: /api/v1/, /api/schema/, /api/docs/
     path("beheer/api-tokens/", include("plein.api.urls_tokens")),  # API tokens (functional administrator)
     path("", include("plein.reports.urls")),  # Meldkanaal: /melden/, /meldingen/, /beheer/meldkanalen/

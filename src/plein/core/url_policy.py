@@ -27,6 +27,9 @@ PUBLIC_URL_NAMES = frozenset(
         # (Ambtenarenwet art. 5): name, position, activity, paid or not, last confirmed. Nothing else is public.
         "declarations:public_register",
         "declarations:public_register_export",
+        # Leren & bewustwording: the calendar feed of upcoming events marked for the public calendar, so that
+        # calendar apps (which cannot log in) can subscribe. Title, kind, date, place, organiser: nothing personal.
+        "learning:feed",
         # Integriteitsplein portal (issue 10, docs/portal.md "Public or not"): the intranet's information pages hold no
         # personal data and externals must find the way to the reporting channels, so they are readable without
         # logging in. Wagtail's privacy settings still apply per page and per document collection. Voting, confirming
