@@ -426,18 +426,31 @@ def load_reports_demo(
             services.set_up_vault(user=user, passphrase=DEMO_VAULT_PASSPHRASE)
 
     channels: dict[str, Channel] = {}
+    private_keys: dict[int, bytes] = {}
     for spec in CHANNELS:
         spec = dict(spec)
-        team = spec.pop("team")
+        team = [handlers[short] for short in spec.pop("team") if short in handlers]
         code = spec.pop("code")
         channel = services.create_channel(organisation=organisation, actor=None, code=code, **spec)
         channels[code] = channel
-        for short in team:
-            if short in handlers:
-                services.add_team_member(channel=channel, actor=None, user=handlers[short])
+        for user in team:
+            services.add_team_member(channel=channel, actor=None, user=user)
+        if with_vaults and team:
+            # As in real life: the first member is confirmed at set-up, and confirms the colleagues.
+            first = team[0]
+            if first.pk not in private_keys:
+                private_keys[first.pk] = services.unlock_vault(user=first, passphrase=DEMO_VAULT_PASSPHRASE)
+            for colleague in team[1:]:
+                services.grant_access(
+                    channel=channel, actor=first, actor_private_key=private_keys[first.pk], grantee=colleague
+                )
 
-    for spec in REPORTS:
-        _create_report(spec, channels, handlers, rng=rng, today=today, recovery_private=recovery_private)
+    # Oldest first, so that the references follow the dates of receipt.
+    planned = sorted(
+        ((_when(today, spec.days_ago, rng), i, spec) for i, spec in enumerate(REPORTS)), key=lambda p: p[:2]
+    )
+    for received, _i, spec in planned:
+        _create_report(spec, channels, handlers, received=received, rng=rng, recovery_private=recovery_private)
     return recovery_text
 
 
@@ -453,9 +466,8 @@ def _answers(channel: Channel, values: dict, received: datetime) -> list[dict]:
     return out
 
 
-def _create_report(spec: DemoReport, channels, handlers, *, rng, today, recovery_private) -> Report:
+def _create_report(spec: DemoReport, channels, handlers, *, received, rng, recovery_private) -> Report:
     channel = channels[spec.channel]
-    received = _when(today, spec.days_ago, rng)
     excluded = [handlers[s].pk for s in spec.exclude if s in handlers]
     # Files go with the reporter's first message when there is one, otherwise with the report.
     reporter_writes_later = any(who == "reporter" for who, _after, _text in spec.conversation)

@@ -105,6 +105,7 @@ def _unknown_channel(request):
 def _initial_from_post(post) -> dict:
     initial = {key: post.get(key) for key in post if key not in ("csrfmiddlewaretoken", "form_token", "exclude")}
     initial["exclude"] = post.getlist("exclude")
+    initial["strip_metadata"] = "strip_metadata" in post
     return initial
 
 

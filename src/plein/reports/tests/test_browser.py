@@ -63,11 +63,11 @@ def test_reporter_flow_without_javascript(new_page, reporting, channel, handler,
     # Back with the receipt code: first a wrong one (one generic error), then the right one.
     visit(page, reverse("reports:receipt_login"))
     page.locator("#id_code").fill("0000 0000 0000 0000")
-    page.locator("form button[type=submit]").click()
+    page.locator("main form.plein-form button[type=submit]").click()
     settle(page)
     assert page.locator("[role=alert]").count() == 1
     page.locator("#id_code").fill(code)
-    page.locator("form button[type=submit]").click()
+    page.locator("main form.plein-form button[type=submit]").click()
     settle(page)
     assert "De metingen van de dijk zijn niet ingevoerd." in page.content()
 

@@ -53,7 +53,18 @@ def test_demo_channels_teams_and_reports(demo_people, tmp_path):
         "ciso@veenland.example",
         "fg@veenland.example",
     }
+    from plein.reports.models import ChannelMembership
+
+    assert not ChannelMembership.objects.filter(confirmed_at__isnull=True).exists()
     assert Report.objects.count() == len(demo.REPORTS)
+    # References follow the dates of receipt.
+    ordered = list(Report.objects.order_by("received_at").values_list("reference", flat=True))
+    assert ordered == sorted(ordered, key=lambda ref: (ref[:4], ref))
+    # Every team member can read every report of their channel, except where the reporter excluded them.
+    for report in Report.objects.select_related("channel"):
+        members = set(report.channel.memberships.values_list("user_id", flat=True))
+        holders = set(ReportKey.objects.filter(report=report, kind="handler").values_list("user_id", flat=True))
+        assert holders <= members and len(members - holders) <= 1
     assert set(Report.objects.values_list("status", flat=True)) == {"received", "acknowledged", "in_progress", "closed"}
     assert Message.objects.filter(direction="reporter").exists() and Message.objects.filter(direction="team").exists()
     assert all(r.received_at.year in (2025, 2026) for r in Report.objects.all())

@@ -133,3 +133,22 @@ def test_permission_rules_directly(world, make_user, make_handler):
     assert not outsider.has_perm("reports.grant_access", world["channel"])
     assert not make_user(R.MANAGER).has_perm("reports.view_inbox")
     assert make_user(R.FUNCTIONAL_ADMIN).has_perm("reports.manage_channels")
+
+
+@pytest.mark.django_db
+@pytest.mark.mfa_enforced
+def test_handler_pages_need_the_second_factor(client, world, handler):
+    from plein.core.tests.auth_helpers import login_with_mfa
+
+    client.force_login(handler)  # a password login without the second factor
+    response = client.get(reverse("reports:inbox"))
+    assert response.status_code == 302 and reverse("reports:inbox") not in response["Location"]
+    login_with_mfa(client, handler)
+    assert client.get(reverse("reports:inbox")).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.mfa_enforced
+def test_reporter_pages_need_no_login_even_with_mfa_enforced(client, world):
+    assert client.get(reverse("reports:start")).status_code == 200
+    assert client.get(reverse("reports:submit", args=[world["channel"].code])).status_code == 200

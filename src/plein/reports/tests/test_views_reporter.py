@@ -456,3 +456,20 @@ def test_handler_role_does_not_matter_for_reporting(client, channel, handler, ma
     # An IC who reports (for example about a colleague) goes through the same public flow.
     client.force_login(make_user(R.INTEGRITY_COORDINATOR))
     assert client.post(reverse("reports:submit", args=[channel.code]), form_data(client, channel)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_oversized_text_is_refused_with_a_message(client, channel, handler, settings):
+    settings.PLEIN = {**settings.PLEIN, "REPORTS_MAX_TEXT_CHARS": 100}
+    response = client.post(reverse("reports:submit", args=[channel.code]), form_data(client, channel, q_wat="x" * 101))
+    assert response.status_code == 400
+    assert 'id="id_q_wat_errors"' in response.content.decode()
+    assert not Report.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_request_body_above_the_limit_is_refused_without_a_server_error(client, channel, handler, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = client.post(reverse("reports:submit", args=[channel.code]), form_data(client, channel, q_wat="y" * 5000))
+    assert response.status_code == 400
+    assert not Report.objects.exists()
