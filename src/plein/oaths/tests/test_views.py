@@ -134,7 +134,7 @@ class TestOverview:
             reverse("oaths:overview"), {"started_from": "2024-06-01", "started_to": "2024-01-01"}
         )
         assert response.status_code == 200
-        assert "first start date must be on or before the second" in response.content.decode()
+        assert "eerste begindatum moet op of vóór de tweede liggen" in response.content.decode()
 
     def test_manager_sees_own_unit(self, client, organisation, make_user):
         own = OrgUnitFactory(organisation=organisation, name="Water")
@@ -209,7 +209,7 @@ class TestCeremonyPages:
             {"title": ceremony.title, "date": "2024-06-13", "chair_name": "PS", "capacity": "1", "format": "klassiek"},
         )
         assert response.status_code == 200
-        assert "cannot be lower" in response.content.decode()
+        assert "kan niet lager zijn" in response.content.decode()
         ceremony.refresh_from_db()
         assert ceremony.capacity == 3
 
