@@ -106,7 +106,9 @@ def main() -> int:
         submissions, codes = [], []
         for i in range(args.runs):
             prepared = prepare_upload(
-                SimpleUploadedFile("bijlage.txt", attachment.hex()[: 1024 * 1024].encode()), strip=False, max_bytes=10**8
+                SimpleUploadedFile("bijlage.txt", attachment.hex()[: 1024 * 1024].encode()),
+                strip=False,
+                max_bytes=10**8,
             )
             start = time.perf_counter()
             result = services.submit_report(
