@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from plein.core.permissions import permission_required
 from plein.reports import crypto, forms, keysession, ratelimit, selectors, services
-from plein.reports.models import Attachment, Channel, ChannelMembership, Report
+from plein.reports.models import Attachment, Channel, ChannelMembership, Report, ReportKey
 from plein.reports.questionnaire import DEFAULT_QUESTIONNAIRE
 
 # --- Helpers --------------------------------------------------------------------------------------------------
@@ -47,6 +47,19 @@ def keep_input_on_csrf_failure(view):
         return view(request, *args, **kwargs)
 
     return csrf_exempt(wrapped)
+
+
+def clear_key_errors(view):
+    """A report key that cannot be unwrapped (a changed key, a removed wrap) gets a page that says what to do."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except (crypto.CryptoError, ReportKey.DoesNotExist):
+            return render(request, "reports/key_error.html", status=409)
+
+    return wrapped
 
 
 def _busy(request):
@@ -470,6 +483,7 @@ def _render_report(request, report, private_key, *, identity=None, status=200, *
 @never_cache
 @require_GET
 @permission_required("reports.view_report", fn=lambda request, pk: _report(request, pk))
+@clear_key_errors
 def report_detail(request, pk):
     report = _report(request, pk)
     private_key, redirect_response = _private_key_or_redirect(request)
@@ -481,6 +495,7 @@ def report_detail(request, pk):
 @never_cache
 @require_POST
 @permission_required("reports.view_report", fn=lambda request, pk: _report(request, pk))
+@clear_key_errors
 def report_reply(request, pk):
     report = _report(request, pk)
     private_key, redirect_response = _private_key_or_redirect(request)
@@ -512,6 +527,7 @@ def report_reply(request, pk):
 @never_cache
 @require_POST
 @permission_required("reports.view_report", fn=lambda request, pk: _report(request, pk))
+@clear_key_errors
 def report_acknowledge(request, pk):
     report = _report(request, pk)
     private_key, redirect_response = _private_key_or_redirect(request)
@@ -535,6 +551,7 @@ def report_acknowledge(request, pk):
 @never_cache
 @require_POST
 @permission_required("reports.view_report", fn=lambda request, pk: _report(request, pk))
+@clear_key_errors
 def report_reveal_identity(request, pk):
     report = _report(request, pk)
     private_key, redirect_response = _private_key_or_redirect(request)
@@ -553,6 +570,7 @@ def report_reveal_identity(request, pk):
 @never_cache
 @require_GET
 @permission_required("reports.view_report", fn=lambda request, pk, attachment_pk: _report(request, pk))
+@clear_key_errors
 def report_attachment(request, pk, attachment_pk):
     report = _report(request, pk)
     private_key, redirect_response = _private_key_or_redirect(request)

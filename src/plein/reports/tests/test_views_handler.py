@@ -355,3 +355,16 @@ def test_navigation_by_permission(rf, reporting, handler, make_user):
     assert urls_for(handler) >= {reverse("reports:start"), reverse("reports:inbox")}
     assert reverse("reports:admin_channels") in urls_for(make_user(R.FUNCTIONAL_ADMIN))
     assert urls_for(make_user(R.HR)) == {reverse("reports:start")}
+
+
+@pytest.mark.django_db
+def test_a_wrap_that_does_not_fit_the_vault_gets_a_clear_page(client, handler, channel, submit):
+    report = submit(channel).report
+    key = ReportKey.objects.get(report=report, user=handler)
+    key.wrapped_key = crypto.seal(crypto.generate_keypair()[0], crypto.new_key())  # wrapped for another key pair
+    key.save()
+    unlock(client, handler)
+    response = client.get(reverse("reports:report", args=[report.pk]))
+    assert response.status_code == 409
+    assert reverse("reports:inbox") in response.content.decode()
+    assert not AuditEvent.objects.filter(action="reports.report_decrypted").exists()
