@@ -121,7 +121,7 @@ def test_screening_pages(page, make_user, world):
     person = world["permits"].employees.get(last_name="De Boer")
     visit(page, reverse("positions:person", args=[person.pk]))
     page.locator("#id_requested_on").fill(timezone.localdate().isoformat())
-    page.get_by_role("button", name="Save VOG dates").or_(page.get_by_role("button", name="VOG-data opslaan")).click()
+    page.get_by_role("button", name="Save VOG dates").or_(page.get_by_role("button", name="VOG-datums opslaan")).click()
     settle(page)
     assert person.vog_screenings.count() == 1
 
