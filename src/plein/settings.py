@@ -521,6 +521,24 @@ PLEIN = {
     "OATH_REMINDER_DAYS_AFTER": env_list("PLEIN_OATH_REMINDER_DAYS_AFTER", ["1", "30"]),
     # Published figures suppress counts below this threshold (zero may be shown)
     "SMALL_COUNT_THRESHOLD": env_int("PLEIN_SMALL_COUNT_THRESHOLD", 5),
+    # --- Jaarverslag (annual report): years in the trend charts, and reference values for "reports per 100
+    # employees", each with its source (docs/annual-report.md). ---
+    "ANNUAL_REPORT_TREND_YEARS": env_int("PLEIN_ANNUAL_REPORT_TREND_YEARS", 5),
+    "ANNUAL_REPORT_BENCHMARKS": [
+        {
+            "code": "navex_2024_median",
+            "label": "NAVEX 2024, mediaan (alle regio's)",
+            "per_100_employees": 1.57,
+            "source": "NAVEX, 2024 Whistleblowing & Incident Management Benchmark Report",
+        },
+        {
+            "code": "navex_2024_europe",
+            "label": "NAVEX 2024, mediaan Europa",
+            "per_100_employees": 0.67,
+            "source": "NAVEX, 2024 Whistleblowing & Incident Management Benchmark Report",
+        },
+    ],
+    # --- end Jaarverslag ---
     "GIFT_THRESHOLD_EUR": env_int("PLEIN_GIFT_THRESHOLD_EUR", 50),
     # --- Verklaringen (declarations): gifts above the threshold need a decision; higher values are refused as typos.
     "GIFT_MAX_VALUE_EUR": env_int("PLEIN_GIFT_MAX_VALUE_EUR", 100_000),

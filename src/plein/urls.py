@@ -10,6 +10,7 @@ urlpatterns = [
     path("ambtseed/", include("plein.oaths.urls")),
     path("functies/", include("plein.positions.urls")),
     path("verklaringen/", include("plein.declarations.urls")),
+    path("jaarverslag/", include("plein.annual_report.urls")),  # Jaarverslag: public reports; writing under opstellen/
     path("leren/", include("plein.learning.urls")),  # Leren & bewustwording: events, records, /leren/agenda.ics
     path("api/", include("plein.api.urls")),  # REST API: /api/v1/, /api/schema/, /api/docs/
     path("beheer/api-tokens/", include("plein.api.urls_tokens")),  # API tokens (functional administrator)

@@ -27,6 +27,12 @@ PUBLIC_URL_NAMES = frozenset(
         # (Ambtenarenwet art. 5): name, position, activity, paid or not, last confirmed. Nothing else is public.
         "declarations:public_register",
         "declarations:public_register_export",
+        # Jaarverslag (issue 11): published annual reports, as frozen at publication: the page, its PDF and its JSON.
+        # Aggregate figures with small counts hidden; no names except the public roles of the integrity structure.
+        "annual_report:public_index",
+        "annual_report:public_report",
+        "annual_report:public_pdf",
+        "annual_report:public_json",
         # Leren & bewustwording: the calendar feed of upcoming events marked for the public calendar, so that
         # calendar apps (which cannot log in) can subscribe. Title, kind, date, place, organiser: nothing personal.
         "learning:feed",
