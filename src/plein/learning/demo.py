@@ -17,7 +17,8 @@ The loader makes, from the people the core generator made:
 - the e-learning module "Integriteit in de praktijk" (from September 2024) with completions;
 - a lecture and a meeting in the weeks after ``today``, so that the calendar always has upcoming events.
 
-The demo employee and the demo manager have not done their mandatory training, so their start page shows the to-do.
+The demo employee and the demo manager have not done their mandatory training, so their start page shows the to-do;
+the demo employee was at the show, so their learning record has a history.
 Everything is drawn from the given ``rng`` in a fixed order, so the same seed and day give the same records.
 """
 
@@ -337,7 +338,10 @@ def load(organisation: Organisation, *, rng: random.Random, today: date) -> Summ
                 organiser="Ondernemingsraad",
             )
             if day < today:
-                loader.take_part(event, *loader.split_no_shows(loader.sample(loader.candidates(day), 130, 170)))
+                chosen, no_shows = loader.split_no_shows(loader.sample(loader.candidates(day), 130, 170))
+                # The demo employee was there, so that their learning record has a history.
+                chosen += [p for p in loader.people if p.pk == loader.demo_employee and p.in_service(day)]
+                loader.take_part(event, chosen, no_shows)
             else:
                 loader.register_only(event, loader.sample(loader.candidates(day), 60, 90))
         elif what == "meeting":

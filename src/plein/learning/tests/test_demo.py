@@ -135,6 +135,7 @@ def test_the_demo_people_have_their_to_do(staffed):
     assert Requirement.objects.get(audience=Requirement.Audience.MANAGERS).due_months == 6
     lecture = Event.objects.get(kind=Kind.LECTURE)
     assert list(lecture.hosts.all()) == [me]
+    assert [a.event.title for a in selectors.attendances_of(me)] == ["De Integriteit Show"]
 
 
 def test_same_seed_and_day_same_records(staffed):
