@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.files.base import ContentFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.documents import get_document_model
 
 from plein.core import roles as R
@@ -15,6 +15,20 @@ from plein.portal.models import KnowledgePage, NewsPage, PolicyDocument
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The tests assert the English source texts, so they run in English: a Dutch catalogue (ours, or another app's
+    with the same msgid) must not change what they see. The demo's content stays Dutch, and so does the CMS."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 @pytest.fixture
