@@ -131,6 +131,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Issue 13: Referrer-Policy no-referrer on the reporter pages (PLEIN_NO_REFERRER_PATH_PREFIXES).
+    "plein.core.middleware_headers.PathSecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -297,6 +299,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Issue 13: the reporter pages send no referrer at all (plein.core.middleware_headers); the rest keeps same-origin.
+PLEIN_NO_REFERRER_PATH_PREFIXES = ["/melden/"]
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
@@ -492,6 +496,8 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # Documents are streamed by Django with Wagtail's privacy checks (MEDIA_URL is not served).
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Issue 13: uploaded files are only ever served as attachments (with nosniff), never shown inline, PDFs included.
+WAGTAILDOCS_INLINE_CONTENT_TYPES = []
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "ods", "txt"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = env_int("PLEIN_PORTAL_MAX_DOCUMENT_BYTES", 20 * 1024 * 1024)
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
