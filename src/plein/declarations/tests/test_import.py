@@ -126,9 +126,9 @@ def test_every_bad_row_is_listed_with_its_line_and_nothing_is_saved(organisation
     messages = {issue.line: issue.message for issue in result.errors}
     assert "9999" in messages[3]
     assert "744" in messages[5]
-    assert "before the start date" in messages[6]
-    assert "decision date" in messages[8]
-    assert "line 2" in messages[12]
+    assert "vóór de begindatum" in messages[6]
+    assert "datum van het besluit" in messages[8]
+    assert "regel 2" in messages[12]
     assert not OutsideActivity.objects.exists()
     assert not ActivityEvent.objects.exists()
 
@@ -150,6 +150,6 @@ def test_the_command(organisation, people, tmp_path):
     bad = tmp_path / "fout.csv"
     bad.write_bytes(csv_bytes([["2001", "x", "A", "B", "ja", "1", "2024-01-01", "", "toegestaan", "2024-01-02"]]))
     err = io.StringIO()
-    with pytest.raises(CommandError, match="Nothing has been saved"):
+    with pytest.raises(CommandError, match="Er is niets opgeslagen"):
         call_command("import_outside_activities", str(bad), "--organisation", organisation.slug, stderr=err)
     assert "2" in err.getvalue() and "meldingsdatum" in err.getvalue()
