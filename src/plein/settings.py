@@ -571,6 +571,12 @@ PLEIN = {
     "LEARNING_COVERAGE_COURSE": env("PLEIN_LEARNING_COVERAGE_COURSE", "morele-oordeelsvorming"),
     "LEARNING_MODULE_MAX_BYTES": env_int("PLEIN_LEARNING_MODULE_MAX_BYTES", 100 * 1024 * 1024),
     # --- end Leren & bewustwording ---
+    # --- Moreel beraad (deliberation): retention of session content (the actions are kept) and the join codes. ---
+    "DELIBERATION_RETENTION_MONTHS": env_int("PLEIN_DELIBERATION_RETENTION_MONTHS", 12),
+    "DELIBERATION_JOIN_CODE_MINUTES": env_int("PLEIN_DELIBERATION_JOIN_CODE_MINUTES", 180),
+    "DELIBERATION_JOIN_MAX_FAILURES": env_int("PLEIN_DELIBERATION_JOIN_MAX_FAILURES", 10),
+    "DELIBERATION_JOIN_LOCKOUT_MINUTES": env_int("PLEIN_DELIBERATION_JOIN_LOCKOUT_MINUTES", 15),
+    # --- end Moreel beraad ---
     # --- Meldkanaal (reports): Argon2id cost, abuse limits, external authorities. See docs/security.md. ---
     # Argon2id for receipt codes and vault passphrases (stored per record, so changing these affects new records only).
     # Tests use the cheapest setting; production: opslimit 3, memlimit 64 MiB (about 0.1-0.3 s per derivation).
