@@ -452,6 +452,9 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         # Meldkanaal: Pillow logs image metadata (EXIF: author, GPS) at DEBUG level; it must never reach a log.
         "PIL": {"level": "WARNING"},
+        # Meldkanaal: at DEBUG level Django's template engine logs the whole context of a failed variable lookup, which
+        # can hold decrypted report content. Never below INFO, whatever LOG_LEVEL says.
+        "django.template": {"level": "INFO"},
     },
 }
 

@@ -25,7 +25,9 @@ def main() -> int:
     call_command("migrate", verbosity=0, interactive=False)
     import logging
 
-    # Log every SQL statement with its parameters (Django's default config keeps the "django" logger at INFO).
+    # Log everything Django logs, every SQL statement with its parameters included (Django's default configuration
+    # keeps the "django" logger at INFO; an operator could lower it). Loggers that settings pin higher stay pinned.
+    logging.getLogger("django").setLevel(logging.DEBUG)
     logging.getLogger("django.db.backends").setLevel(logging.DEBUG)
     from plein.reports.tests.canary_scenario import run
 
