@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from plein.core.models import AuditEvent
 from plein.core.tests.factories import EmployeeFactory, OrganisationFactory
@@ -18,6 +18,14 @@ from plein.learning.tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests match the services' messages in English; the Dutch catalogue must not change what they read."""
+    with translation.override("en"):
+        yield
+
 
 BEFORE = timezone.make_aware(dt.datetime(2025, 9, 1, 10, 0))
 
