@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -111,7 +112,7 @@ def codes_of_conduct(src: Sources, year: int, data: dict) -> Verdict:
         return Verdict(
             AMBER,
             _("%(n)d of %(total)d codes of conduct in force should have been reviewed by %(date)s.")
-            % {"n": len(overdue), "total": len(current), "date": reference.strftime("%d-%m-%Y")},
+            % {"n": len(overdue), "total": len(current), "date": date_format(reference, "j F Y")},
             url,
         )
     return Verdict(
