@@ -30,12 +30,27 @@ def step(title: str) -> None:
 
 def run(cmd: list[str], env: dict | None = None, cwd: Path = ROOT) -> int:
     print("$ " + " ".join(cmd), flush=True)
-    return subprocess.call(cmd, env={**os.environ, **(env or {})}, cwd=cwd)
+    return subprocess.call(cmd, env={**os.environ, **(env or {})}, cwd=cwd)  # noqa: S603 - fixed commands
+
+
+# Apps whose Dutch catalogue is still being written. Listed here in plain sight so that the gap is visible and tracked;
+# every other app must have a complete Dutch catalogue, and an app that has translatable strings but no catalogue fails.
+CATALOGUE_PENDING: set[str] = {"annual_report", "deliberation", "portal", "reports"}
+
+
+def app_dirs() -> list[Path]:
+    return sorted(p for p in SRC.iterdir() if (p / "apps.py").is_file())
 
 
 def check_messages() -> int:
     """makemessages must not change any .po file (ignoring its creation date), and nl must be complete."""
     failures = 0
+    for app_dir in app_dirs():
+        if app_dir.name in CATALOGUE_PENDING:
+            print(f"NOTE: the Dutch catalogue of {app_dir.name} is still pending (CATALOGUE_PENDING)")
+        elif not (app_dir / "locale").is_dir():
+            print(f"src/plein/{app_dir.name} has no Dutch catalogue: create locale/ and run makemessages -l nl")
+            failures += 1
     po_files = sorted(SRC.glob("*/locale/nl/LC_MESSAGES/django.po"))
     with tempfile.TemporaryDirectory() as tmp:
         backup = Path(tmp)
@@ -44,8 +59,8 @@ def check_messages() -> int:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(po, target)
         try:
-            for app_dir in sorted(p for p in SRC.iterdir() if (p / "locale").is_dir()):
-                code = subprocess.call(
+            for app_dir in [p for p in app_dirs() if (p / "locale").is_dir()]:
+                code = subprocess.call(  # noqa: S603 - our own virtualenv's command
                     [str(VENV_BIN / "plein"), "makemessages", "-l", "nl", "--no-location", "--no-obsolete"],
                     cwd=app_dir,
                     stdout=subprocess.DEVNULL,
@@ -58,8 +73,10 @@ def check_messages() -> int:
                 new = _strip_header_dates(po.read_text(encoding="utf-8"))
                 old = _strip_header_dates(saved.read_text(encoding="utf-8")) if saved.exists() else ""
                 if new != old:
-                    print(f"{po.relative_to(ROOT)} is out of date: run ./plein makemessages -l nl --no-location "
-                          f"--no-obsolete in src/plein/{po.relative_to(SRC).parts[0]} and translate")
+                    print(
+                        f"{po.relative_to(ROOT)} is out of date: run ./plein makemessages -l nl --no-location "
+                        f"--no-obsolete in src/plein/{po.relative_to(SRC).parts[0]} and translate"
+                    )
                     failures += 1
         finally:
             for po in SRC.glob("*/locale/nl/LC_MESSAGES/django.po"):
@@ -102,7 +119,7 @@ def _collect(lines: list[str], key: str) -> str:
     for ln in lines:
         if ln.startswith(key):
             taking = True
-            out.append(ln[len(key):].strip().strip('"'))
+            out.append(ln[len(key) :].strip().strip('"'))
         elif taking and ln.startswith('"'):
             out.append(ln.strip().strip('"'))
         elif taking:
