@@ -94,15 +94,15 @@ def test_another_scheme_is_not_ours_and_stays_anonymous(hr_token):
 def test_an_expired_token_gets_401_that_says_so(hr_token):
     token, raw = hr_token
     ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
-    body = assert_error(client_for(raw).get(PEOPLE), 401, "token_expired", "expired")
-    assert "functional administrator" in body["detail"]
+    body = assert_error(client_for(raw).get(PEOPLE), 401, "token_expired", "verlopen")
+    assert "functioneel beheerder" in body["detail"]
 
 
 def test_a_revoked_token_gets_401_that_says_so(hr_token):
     token, raw = hr_token
     assert client_for(raw).get(PEOPLE).status_code == 200
     revoke_token(token=token)
-    assert_error(client_for(raw).get(PEOPLE), 401, "token_revoked", "revoked")
+    assert_error(client_for(raw).get(PEOPLE), 401, "token_revoked", "ingetrokken")
 
 
 def test_a_token_without_the_scope_gets_403_naming_the_scope(make_token):
@@ -116,7 +116,7 @@ def test_a_token_without_the_scope_gets_403_naming_the_scope(make_token):
         client.get("/api/v1/positions"),
     ):
         body = assert_error(response, 403, "insufficient_scope", "hr.sync")
-        assert "functional administrator" in body["detail"]
+        assert "functioneel beheerder" in body["detail"]
 
 
 def test_a_view_without_required_scopes_is_closed(rf, hr_token):

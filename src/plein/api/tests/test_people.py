@@ -198,7 +198,7 @@ def test_create_of_an_existing_number_is_a_conflict(api, organisation):
     body = response.json()
     assert body["code"] == "conflict"
     assert body["errors"][0]["field"] == "personnel_number"
-    assert "PUT or PATCH" in body["detail"]
+    assert "PUT of PATCH" in body["detail"]
 
 
 def test_create_needs_the_required_fields_with_the_import_message(api):

@@ -64,7 +64,7 @@ def test_functional_admin_makes_a_token_that_is_shown_once(admin_client, organis
 
 
 def test_a_wrong_form_makes_nothing(admin_client):
-    response = admin_client.post(LIST, {"name": " ", "days": "0"})
+    response = admin_client.post(LIST, {"name": " ", "days": "0"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     form = response.context["form"]
     assert set(form.errors) == {"name", "scopes", "days"}

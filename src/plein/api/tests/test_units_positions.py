@@ -15,7 +15,9 @@ POSITIONS = "/api/v1/positions"
 
 
 @pytest.fixture(autouse=True)
-def english():
+def english(api):
+    """Compare in English: the import's messages (translation.override) and the API's answers (Accept-Language)."""
+    api.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     with translation.override("en"):
         yield
 
