@@ -15,7 +15,7 @@ def deliberation_navigation(request):
     if not user.is_authenticated:
         return []
     if user.has_perm("deliberation.view_sessions") or user.has_perm("deliberation.manage_requests"):
-        return [NavItem(gettext_lazy("Moral deliberation"), reverse("deliberation:home"), order=50)]
+        return [NavItem(gettext_lazy("Moral deliberation"), reverse("deliberation:index"), order=50)]
     if user.has_perm("deliberation.view_figures") and not user.has_perm("deliberation.ask"):
         return [NavItem(gettext_lazy("Deliberation figures"), reverse("deliberation:figures"), order=50)]
     return []
@@ -38,7 +38,7 @@ def deliberation_start_items(request):
     items.append(
         StartPageItem(
             title=_("Moral deliberation"),
-            url=reverse("deliberation:home"),
+            url=reverse("deliberation:index"),
             description=_("Ask for a session with your team, join one with a code, or read the dilemma library."),
             kind="link",
         )

@@ -598,7 +598,7 @@ def invite_participants(
         context = {
             "session": session,
             "when": _moment(session.scheduled_at),
-            "url": _site_url(reverse("deliberation:home")),
+            "url": _site_url(reverse("deliberation:index")),
             "organisation": session.organisation,
         }
         addresses = [e.email for e in invited]

@@ -5,7 +5,7 @@ from plein.deliberation import views
 app_name = "deliberation"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", views.home, name="index"),
     # Requests
     path("aanvragen/", views.request_list, name="request_list"),
     path("aanvragen/nieuw/", views.request_create, name="request_create"),

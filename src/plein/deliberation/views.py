@@ -352,7 +352,7 @@ def facilitator_edit(request, pk: int):
             form.add_error(None, exc)
         else:
             messages.success(request, _("The changes have been saved."))
-            return redirect("deliberation:facilitator_list" if full else "deliberation:home")
+            return redirect("deliberation:facilitator_list" if full else "deliberation:index")
     return render(
         request, "deliberation/facilitator_form.html", {"facilitator": facilitator, "form": form, "full": full}
     )
@@ -1024,7 +1024,7 @@ def record_pdf(request, pk: int):
     session = _session_obj(request, pk)
     if session.status != Session.Status.HELD:
         messages.error(request, _("The record can be downloaded once the session has been held."))
-        return redirect("deliberation:home")
+        return redirect("deliberation:index")
     _audit_read(request, "record_downloaded", session)
     response = HttpResponse(documents.session_record_pdf(session), content_type="application/pdf")
     response["Content-Disposition"] = (

@@ -242,7 +242,7 @@ def test_every_page_passes_axe(new_page, organisation, make_user, cast):
     page = new_page()
     login(page, ic)
     for path in (
-        reverse("deliberation:home"),
+        reverse("deliberation:index"),
         reverse("deliberation:request_list"),
         reverse("deliberation:request_detail", args=[request.pk]),
         reverse("deliberation:request_create"),

@@ -201,7 +201,7 @@ def test_ask_plan_and_invite(client, organisation, make_user, ic, lead, django_c
     assert response.status_code == 302 and response["Location"] == reverse(
         "deliberation:request_detail", args=[request.pk]
     )
-    home = client.get(reverse("deliberation:home"))
+    home = client.get(reverse("deliberation:index"))
     assert reverse("deliberation:request_detail", args=[request.pk]) in text(home)
 
     client.force_login(ic)
@@ -567,7 +567,7 @@ def grow(organisation, n: int):
 
 
 @pytest.mark.parametrize(
-    "name", ["request_list", "session_list", "facilitator_list", "method_list", "library", "home", "monthly", "figures"]
+    "name", ["request_list", "session_list", "facilitator_list", "method_list", "library", "index", "monthly", "figures"]
 )
 def test_list_pages_need_the_same_number_of_queries_at_two_sizes(client, organisation, ic, name):
     client.force_login(ic)
