@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from plein.core import access_policy
 from plein.core import roles as R
 from plein.core.models import Employee, OrgUnit, RoleAssignment, User
 from plein.core.object_rules import SCOPES, RoleProbe, UndeclaredObjectRule
@@ -121,6 +122,8 @@ def render(ruleset=None) -> str:
         for name, _cells, rule in rows:
             out.append(f"| `{name}` | `{_cell(rule)}` |")
         out.append("")
+        # Issue 13: the route × role access matrix, a separate section from plein.core.access_policy.
+        out.append(access_policy.render_markdown())
     return "\n".join(out)
 
 
