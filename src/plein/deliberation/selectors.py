@@ -333,6 +333,7 @@ class Matrix:
 BAR_HEIGHT = 28
 ROW_GAP = 14
 CHART_PADDING = 10
+CHART_LABEL_WIDTH = 250
 
 
 def build_matrix(options: list[Option], stakeholders: list[Stakeholder], values: list[ValueNorm], scores: list[Score]):
@@ -349,16 +350,17 @@ def build_matrix(options: list[Option], stakeholders: list[Stakeholder], values:
         rows.append(MatrixRow(option=option, cells=cells, total=total))
     max_total = max([2 * sum(c.weight for c in criteria), 1])
     matrix = Matrix(criteria=criteria, rows=rows, max_total=max_total)
-    # The chart: one horizontal bar per option, to the right of the zero line when positive, to the left when negative.
-    matrix.label_width = 0
-    half = (matrix.width - 2 * CHART_PADDING) / 2
-    matrix.zero_x = CHART_PADDING + half
+    # The chart: the option's name on the left; one horizontal bar per option from the zero line, to the right when
+    # positive and to the left when negative. The total is written on the other side of the zero line.
+    matrix.label_width = CHART_LABEL_WIDTH
+    half = (matrix.width - CHART_LABEL_WIDTH - 2 * CHART_PADDING) / 2
+    matrix.zero_x = CHART_LABEL_WIDTH + CHART_PADDING + half
     for i, row in enumerate(rows):
         length = half * abs(row.total) / max_total
         row.bar_width = round(length, 1)
         row.bar_x = round(matrix.zero_x if row.total >= 0 else matrix.zero_x - length, 1)
         row.y = CHART_PADDING + i * (BAR_HEIGHT + ROW_GAP)
-        row.label_x = round(row.bar_x + row.bar_width + 6 if row.total >= 0 else row.bar_x - 6, 1)
+        row.label_x = round(matrix.zero_x - 6 if row.total >= 0 else matrix.zero_x + 6, 1)
     matrix.chart_height = CHART_PADDING * 2 + max(len(rows), 1) * (BAR_HEIGHT + ROW_GAP)
     return matrix
 

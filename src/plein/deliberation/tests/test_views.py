@@ -567,7 +567,8 @@ def grow(organisation, n: int):
 
 
 @pytest.mark.parametrize(
-    "name", ["request_list", "session_list", "facilitator_list", "method_list", "library", "index", "monthly", "figures"]
+    "name",
+    ["request_list", "session_list", "facilitator_list", "method_list", "library", "index", "monthly", "figures"],
 )
 def test_list_pages_need_the_same_number_of_queries_at_two_sizes(client, organisation, ic, name):
     client.force_login(ic)
@@ -576,3 +577,31 @@ def test_list_pages_need_the_same_number_of_queries_at_two_sizes(client, organis
     small = count_queries(client, url)
     grow(organisation, 8)
     assert count_queries(client, url) == small
+
+
+def test_the_chart_is_drawn_the_same_in_dutch(client, world):
+    """SVG coordinates are numbers with a dot, also when the page is Dutch (decimal comma)."""
+    import re
+
+    from django.conf import settings
+
+    lead, session = world["lead"], world["session"]
+    services.record_dilemma(actor=lead, session=session, question="Q", option_a="Zelf", option_b="Overdragen")
+    stakeholder = services.add_stakeholder(actor=lead, session=session, name="Inwoners")
+    a, b = selectors.ordered_options(session)
+    services.record_weighing(
+        actor=lead,
+        session=session,
+        weights={f"s{stakeholder.pk}": 3},
+        scores={(a.pk, f"s{stakeholder.pk}"): -1, (b.pk, f"s{stakeholder.pk}"): 2},
+    )
+    services.go_to_step(actor=lead, session=session, number=8)
+    client.force_login(lead)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    live = text(client.get(reverse("deliberation:projection_live", args=[session.pk])))
+    rects = re.findall(r'<rect x="([^"]+)" y="([^"]+)" width="([^"]+)"', live)
+    assert len(rects) == 2
+    for values in rects:
+        for value in values:
+            float(value)  # "320.5", never "320,5"
+    assert "<desc" in live and "Zelf: -3; Overdragen: 6" in live
