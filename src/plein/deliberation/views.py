@@ -4,6 +4,8 @@ Every page works without JavaScript. The projected screen and the participant's 
 htmx polling (``hx-get`` + ``hx-trigger="every 2s"``); without JavaScript a "Refresh" link does the same.
 """
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -616,6 +618,7 @@ def _capture_forms(session, record, captures, data=None):
 @permission_required("deliberation.lead_session", fn=_session_obj)
 def workspace(request, pk: int):
     session = _session_obj(request, pk)
+    _audit_read(request, "session_opened", session)
     step_list = selectors.steps(session)
     step = selectors.current_step(session, step_list)
     record = selectors.session_record(session, with_participants=True)
@@ -649,7 +652,7 @@ def _back(request, session: Session):
         return redirect(reverse("deliberation:participate", args=[session.pk]) + "#add")
     anchor = request.POST.get("anchor", "")
     url = reverse("deliberation:workspace", args=[session.pk])
-    return redirect(url + (f"#{anchor}" if anchor.isidentifier() else ""))
+    return redirect(url + (f"#{anchor}" if re.fullmatch(r"[a-z][a-z-]{0,40}", anchor) else ""))
 
 
 @require_POST
@@ -930,7 +933,9 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 @require_GET
 @permission_required("deliberation.view_session_content", fn=_session_obj)
 def projection(request, pk: int):
-    return _no_store(render(request, "deliberation/projection.html", _screen_context(_session_obj(request, pk))))
+    session = _session_obj(request, pk)
+    _audit_read(request, "screen_opened", session)  # the page; its two-second refreshes are not logged
+    return _no_store(render(request, "deliberation/projection.html", _screen_context(session)))
 
 
 @require_GET
@@ -978,6 +983,7 @@ def _participant_context(request, session: Session) -> dict:
 @permission_required("deliberation.contribute", fn=_session_obj)
 def participate(request, pk: int):
     session = _session_obj(request, pk)
+    _audit_read(request, "session_opened", session)
     context = _participant_context(request, session)
     if session.status == Session.Status.HELD:
         context["record"] = selectors.session_record(session)

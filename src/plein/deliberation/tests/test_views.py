@@ -1,6 +1,7 @@
 """The pages of moral deliberation: every flow through the views, confidentiality per role, clear messages, and
 constant query counts on the list pages."""
 
+import json
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -365,6 +366,10 @@ def test_a_whole_session_without_javascript(client, organisation, make_user, lea
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert pdf["Cache-Control"] == "no-store"
     assert AuditEvent.objects.filter(action="deliberation.record_downloaded", actor=member).exists()
+    assert AuditEvent.objects.filter(action="deliberation.session_opened", actor=lead_user).exists()
+    logged = json.dumps(list(AuditEvent.objects.values_list("data", flat=True)), default=str)
+    for content in (SECRET, "Collega vragen", "Inwoners", "zorgvuldigheid", "Regeling nalezen", "Wie weet het?"):
+        assert content not in logged
 
 
 def test_join_messages(client, organisation, make_user, lead):
@@ -605,3 +610,28 @@ def test_the_chart_is_drawn_the_same_in_dutch(client, world):
         for value in values:
             float(value)  # "320.5", never "320,5"
     assert "<desc" in live and "Zelf: -3; Overdragen: 6" in live
+
+
+def test_the_screen_refresh_needs_the_same_number_of_queries_however_much_is_recorded(client, world):
+    lead, session = world["lead"], world["session"]
+    services.go_to_step(actor=lead, session=session, number=8)  # the weighing: options, stakeholders and values
+    services.record_dilemma(actor=lead, session=session, question="Q", option_a="A", option_b="B")
+    client.force_login(lead)
+    url = reverse("deliberation:projection_live", args=[session.pk])
+
+    def grow(n):
+        for i in range(n):
+            stakeholder = services.add_stakeholder(actor=lead, session=session, name=f"Betrokkene {i}")
+            value = services.add_value(actor=lead, session=session, kind="waarde", text=f"Waarde {i}")
+            option = services.add_option(actor=lead, session=session, text=f"Optie {i}")
+            services.record_weighing(
+                actor=lead,
+                session=session,
+                weights={},
+                scores={(option.pk, f"s{stakeholder.pk}"): 1, (option.pk, f"v{value.pk}"): -1},
+            )
+
+    grow(1)
+    small = count_queries(client, url)
+    grow(6)
+    assert count_queries(client, url) == small
