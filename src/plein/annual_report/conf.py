@@ -13,6 +13,9 @@ DEFAULTS = {
     "SMALL_COUNT_THRESHOLD": 5,
     # How many years the trend charts show (the report's year and the years before it).
     "ANNUAL_REPORT_TREND_YEARS": 5,
+    # The figures of the trend's earlier (complete) years are kept this many seconds in the cache (0: never); the
+    # report's own year is always counted afresh. None: 15 minutes, but 0 in the tests.
+    "ANNUAL_REPORT_TREND_CACHE_SECONDS": None,
     # Published reference values for "reports per 100 employees", each with its source.
     "ANNUAL_REPORT_BENCHMARKS": [
         {
@@ -52,6 +55,18 @@ def trend_years() -> int:
     except (TypeError, ValueError) as exc:
         raise ImproperlyConfigured("PLEIN['ANNUAL_REPORT_TREND_YEARS'] must be a whole number, such as 5") from exc
     return max(1, min(value, 20))
+
+
+def trend_cache_seconds() -> int:
+    value = getattr(settings, "PLEIN", {}).get("ANNUAL_REPORT_TREND_CACHE_SECONDS")
+    if value is None:
+        return 0 if getattr(settings, "TESTING", False) else 15 * 60
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError) as exc:
+        raise ImproperlyConfigured(
+            "PLEIN['ANNUAL_REPORT_TREND_CACHE_SECONDS'] must be a whole number of seconds"
+        ) from exc
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ DICT_BREAKDOWNS = (
     "consultations.by_topic",
     "outside_activities.by_decision",
     "outside_activities.gifts_by_decision",
+    "deliberation.themes",  # sessions per theme (when the moral deliberation app gives them)
 )
 # Groups of single figures that together split a published total: hiding one reveals nothing by subtraction.
 FIGURE_GROUPS = (

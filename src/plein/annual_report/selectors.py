@@ -12,7 +12,6 @@ their own dates). Stock figures ("at the end of the year") are taken on 31 Decem
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -438,7 +437,7 @@ def build_report(
 ) -> dict:
     """The report's data: the JSON contract of docs/annual-report.md (raw counts, or the published version)."""
     today = today or timezone.localdate()
-    src = sources or Sources(organisation, today=today)
+    src = sources or Sources(organisation, today=today, cache_before=year)
     reference = src.reference_date(year)
     employees = src.employees_at(reference)
     reports = _reports(src, year, employees)
@@ -546,17 +545,3 @@ def candidate_years(organisation: Organisation, *, today: dt.date | None = None)
         if fn is not None:
             years |= {int(y) for y in fn(organisation) if y}
     return sorted((y for y in years if y <= today.year), reverse=True)
-
-
-def figure_value(data: dict, key: str):
-    """The value at a dotted path of the report's JSON (None when absent)."""
-    node = data
-    for part in key.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
-
-
-def iter_counts(values: Iterable) -> int:
-    return sum(v for v in values if isinstance(v, int))

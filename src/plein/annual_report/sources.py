@@ -12,6 +12,10 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from django.core.cache import cache
+from django.utils import translation
+
+from plein.annual_report import conf
 from plein.core.models import Employee, Organisation
 
 APPS = ("oaths", "reports", "declarations", "positions", "deliberation", "learning", "portal")
@@ -34,9 +38,11 @@ def selector(app: str, name: str) -> Callable | None:
 class Sources:
     """Memoised reads for one organisation. ``today`` bounds "the end of the year" for the running year."""
 
-    def __init__(self, organisation: Organisation, *, today: date) -> None:
+    def __init__(self, organisation: Organisation, *, today: date, cache_before: int | None = None) -> None:
         self.organisation = organisation
         self.today = today
+        # Figures of complete years before ``cache_before`` (the trend's earlier years) may come from the cache.
+        self.cache_before = cache_before
         self._memo: dict[tuple, Any] = {}
 
     def _memoised(self, key: tuple, compute: Callable[[], Any]) -> Any:
@@ -64,7 +70,19 @@ class Sources:
                 return fn(self.organisation, year, today=self.today)
             return fn(self.organisation, year)
 
-        return self._memoised(("figures", app, year), compute)
+        def cached():
+            seconds = conf.trend_cache_seconds()
+            if not seconds or self.cache_before is None or year >= self.cache_before or year >= self.today.year:
+                return compute()
+            org = self.organisation
+            key = f"annual_report:figures:{org.pk}:{org.slug}:{app}:{year}:{translation.get_language() or ''}"
+            found = cache.get(key)
+            if found is None:
+                found = compute()
+                cache.set(key, found, seconds)
+            return found
+
+        return self._memoised(("figures", app, year), cached)
 
     def call(self, app: str, name: str, *args, **kwargs) -> Any:
         """Any other selector of an app, memoised; None when it does not exist."""

@@ -205,3 +205,26 @@ def test_a_failing_job_says_so(organisation, ic, monkeypatch):
         assert services.run_job(job_id=job.pk, today=TODAY) is False
     job.refresh_from_db()
     assert job.state == GenerationJob.State.FAILED and "RuntimeError" in job.error and job.is_finished
+
+
+def test_earlier_years_of_the_trend_may_come_from_the_cache_but_the_year_itself_never(organisation, settings):
+    from django.core.cache import cache
+
+    from plein.oaths.tests.factories import taken
+
+    settings.PLEIN = {**settings.PLEIN, "ANNUAL_REPORT_TREND_CACHE_SECONDS": 60}
+    cache.clear()
+    someone = person(organisation, "2101", dt.date(2022, 1, 1))
+    newcomer = person(organisation, "2102", dt.date(2024, 2, 1))
+    with travel(TODAY):
+        first = selectors.build_report(organisation, 2024, today=TODAY)
+    taken(someone, dt.date(2023, 3, 1))  # a late registration for 2023
+    taken(newcomer, dt.date(2024, 3, 1))
+    with travel(TODAY):
+        second = selectors.build_report(organisation, 2024, today=TODAY)
+        report_2023 = selectors.build_report(organisation, 2023, today=TODAY)
+    assert first["trends"]["series"]["oath.sworn"][-2:] == [0, 0]
+    assert second["trends"]["series"]["oath.sworn"][-2:] == [0, 1]  # 2023 from the cache; 2024 counted afresh
+    assert second["oath"]["sworn"] == 1
+    assert report_2023["oath"]["sworn"] == 1  # a report's own year is never taken from the cache
+    cache.clear()
