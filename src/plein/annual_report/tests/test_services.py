@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from plein.annual_report import selectors, services
 from plein.annual_report.models import AnnualReport, GenerationJob, PlanAction, ReportText
@@ -87,7 +88,7 @@ def test_the_flow_from_draft_to_published_and_back(organisation, ic, authority, 
     services.approve(report=report, actor=authority)
     report.refresh_from_db()
     assert report.status == AnnualReport.Status.APPROVED and report.approved_by == authority
-    with pytest.raises(ValidationError, match="approved"):
+    with translation.override("en"), pytest.raises(ValidationError, match="approved"):
         save(organisation, ic, narrative="Te laat.")
     with travel(TODAY):
         services.publish(report=report, actor=ic, today=TODAY)
