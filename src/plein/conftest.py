@@ -39,7 +39,9 @@ def make_user(organisation):
 
     def make(*roles, unit=None, employee_unit=None, **employee_fields):
         user = UserFactory()
-        EmployeeFactory(organisation=organisation, user=user, email=user.email, unit=employee_unit or unit, **employee_fields)
+        EmployeeFactory(
+            organisation=organisation, user=user, email=user.email, unit=employee_unit or unit, **employee_fields
+        )
         for role in roles:
             RoleAssignmentFactory(
                 organisation=organisation, user=user, role=role, unit=unit if role == R.MANAGER else None

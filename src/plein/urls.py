@@ -36,4 +36,3 @@ handler404 = error_page(404, _("Page not found"), _("This page does not exist (a
 handler500 = error_page(
     500, _("Something went wrong"), _("An error occurred on our side. Nothing you sent has been lost; try again later.")
 )
-

@@ -43,9 +43,7 @@ def employee_for(user: User) -> Employee | None:
     if not getattr(user, "is_authenticated", False):
         return None
     if not hasattr(user, "_plein_employee"):
-        user._plein_employee = (
-            Employee.objects.select_related("unit", "position", "manager").filter(user=user).first()
-        )
+        user._plein_employee = Employee.objects.select_related("unit", "position", "manager").filter(user=user).first()
     return user._plein_employee
 
 
