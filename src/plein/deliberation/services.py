@@ -570,7 +570,7 @@ def plan_session(
 
 
 def _lock(session: Session) -> Session:
-    return Session.objects.select_for_update().select_related("organisation").get(pk=session.pk)
+    return Session.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=session.pk)
 
 
 def invite_participants(
@@ -1229,7 +1229,7 @@ def propose_entry(*, actor: User, organisation: Organisation, session: Session |
 def change_proposal(*, actor: User, entry: LibraryEntry, **fields) -> LibraryEntry:
     fields = _clean_entry(fields)
     with transaction.atomic():
-        entry = LibraryEntry.objects.select_for_update().select_related("source_session").get(pk=entry.pk)
+        entry = LibraryEntry.objects.select_for_update(of=("self",)).select_related("source_session").get(pk=entry.pk)
         if entry.status not in (LibraryEntry.Status.PROPOSED, LibraryEntry.Status.RETURNED):
             raise ValidationError(_("This dilemma has been reviewed already and can no longer be changed here."))
         merged = {name: getattr(entry, name) for name in ENTRY_FIELDS} | fields
@@ -1254,7 +1254,7 @@ def review_entry(
     fields = _clean_entry(fields)
     note = (note or "").strip()
     with transaction.atomic():
-        entry = LibraryEntry.objects.select_for_update().select_related("source_session").get(pk=entry.pk)
+        entry = LibraryEntry.objects.select_for_update(of=("self",)).select_related("source_session").get(pk=entry.pk)
         for name, value in fields.items():
             setattr(entry, name, value)
         if decision == PUBLISH:
@@ -1264,12 +1264,12 @@ def review_entry(
                 {name: getattr(entry, name) for name in ENTRY_FIELDS}, identifying_words(entry.source_session)
             )
             if entry.number is None:
-                highest = (
-                    LibraryEntry.objects.select_for_update()
-                    .filter(organisation=entry.organisation)
-                    .aggregate(n=Max("number"))["n"]
+                # Lock the numbered dilemmas (PostgreSQL allows no FOR UPDATE with an aggregate); the unique
+                # constraint on (organisation, number) backs this up.
+                numbers = LibraryEntry.objects.select_for_update().filter(
+                    organisation=entry.organisation, number__isnull=False
                 )
-                entry.number = (highest or 0) + 1
+                entry.number = max(numbers.values_list("number", flat=True), default=0) + 1
             entry.status = LibraryEntry.Status.PUBLISHED
             entry.published_at = now
             entry.source_session = None
