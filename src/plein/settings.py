@@ -152,6 +152,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "plein.urls"
 WSGI_APPLICATION = "plein.wsgi.application"
+# Benchmarks (issue 12, benchmarks/run): a bare view at /__bench__/django, through the full middleware stack, as the
+# baseline the pages are compared with. Off everywhere except in a benchmark run.
+PLEIN_BENCHMARK_VIEWS = env_bool("PLEIN_BENCHMARK_VIEWS", False)
 
 TEMPLATES = [
     {

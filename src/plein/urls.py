@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib import admin
+from django.http import HttpResponse
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
@@ -21,6 +23,12 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("", include("plein.portal.urls")),  # Integriteitsplein portal: /zoeken/, /peilingen/, /beheer/beleid/ ...
 ]
+
+# Benchmarks (issue 12): the bare Django baseline of benchmarks/run, only when PLEIN_BENCHMARK_VIEWS is on.
+if settings.PLEIN_BENCHMARK_VIEWS:
+    urlpatterns.insert(
+        0, path("__bench__/django", lambda request: HttpResponse(b"hello, world\n", content_type="text/plain"))
+    )
 
 # Integriteitsplein portal (issue 10): the CMS (/cms/), documents (/bestanden/) and every Wagtail page. The page route
 # catches any remaining address, so this must stay the very last entry: add new routes to the list above.
