@@ -44,6 +44,7 @@ from django.apps import apps
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import connection, connections, transaction
+from django.db.backends.sqlite3._functions import register as register_sqlite_functions
 from django.db.migrations.loader import MigrationLoader
 
 FORMAT = "integriteitsplein-backup"
@@ -176,6 +177,8 @@ def _snapshot_sqlite(target: Path) -> dict:
     conn.ensure_connection()
     source = conn.connection
     dest = sqlite3.connect(str(target))
+    # Django's SQL functions (date extraction and the like), which expression indexes and constraints may use.
+    register_sqlite_functions(dest)
     try:
         source.backup(dest)  # pages=-1: the whole database in one read transaction, so one consistent state
         dest.execute("PRAGMA journal_mode=DELETE")  # a self-contained file, without a -wal beside it
