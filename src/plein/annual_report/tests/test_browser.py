@@ -81,4 +81,9 @@ def test_the_published_report_is_public_and_works_without_javascript(new_page, m
     visit(page, reverse("annual_report:public_report", args=[YEAR]))
     small = new_page(viewport={"width": 390, "height": 844})
     visit(small, reverse("annual_report:public_report", args=[YEAR]))
-    assert small.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    wider = small.evaluate(
+        """() => Array.from(document.querySelectorAll('body *'))
+            .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.plein-table-scroll'))
+            .map(e => e.tagName + '.' + e.className + ': ' + (e.textContent || '').trim().slice(0, 40))"""
+    )
+    assert small.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), wider
