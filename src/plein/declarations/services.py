@@ -187,7 +187,9 @@ def record_candidate_activity(*, actor: User, candidate: Candidate, data: dict, 
 
 
 def _locked(item: OutsideActivity) -> OutsideActivity:
-    return OutsideActivity.objects.select_for_update().select_related("employee", "candidate").get(pk=item.pk)
+    return (
+        OutsideActivity.objects.select_for_update(of=("self",)).select_related("employee", "candidate").get(pk=item.pk)
+    )
 
 
 def _ensure_not_ended(item: OutsideActivity, today: dt.date) -> None:
@@ -490,7 +492,11 @@ def confirm_participation(
     if response not in Participant.Response.values:
         raise ValidationError(_("Choose whether your declarations are complete or you have no outside activities."))
     with transaction.atomic():
-        locked = Participant.objects.select_for_update().select_related("campaign", "employee").get(pk=participant.pk)
+        locked = (
+            Participant.objects.select_for_update(of=("self",))
+            .select_related("campaign", "employee")
+            .get(pk=participant.pk)
+        )
         if not locked.campaign.is_open:
             raise ValidationError(_("This campaign has been closed."))
         if locked.financial_interests_required and financial_response not in Participant.FinancialResponse.values:

@@ -51,20 +51,7 @@ UNCOMPARED = {"core.auditevent", "core.audithead", "sessions.session"}
 NOT_OURS = ("/django-admin/", "/cms/", "/accounts/", "/api/", "/static/", "/i18n/")
 # Server errors found by this fuzzer that belong to another app's open work, per database. The test tolerates only
 # these, fails on any other, and fails when none of them occurs any more (so that a fix removes the entries).
-KNOWN_SERVER_ERRORS: dict[str, dict[str, str]] = {
-    "postgresql": dict.fromkeys(
-        (
-            "declarations:activity_object",
-            "declarations:activity_end",
-            "declarations:activity_request_advice",
-            "declarations:activity_advise",
-            "declarations:activity_decide",
-        ),
-        "declarations.services._locked: SELECT ... FOR UPDATE with select_related of a nullable relation; "
-        "PostgreSQL refuses it ('FOR UPDATE cannot be applied to the nullable side of an outer join'). "
-        "Fix: select_for_update(of=('self',)).",
-    )
-}
+KNOWN_SERVER_ERRORS: dict[str, dict[str, str]] = {}
 # Visitors to use for a route, in order of preference, among those the policy allows.
 PREFERENCE = (
     R.INTEGRITY_COORDINATOR,
