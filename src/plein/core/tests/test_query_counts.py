@@ -286,7 +286,6 @@ def _declarations_step(world: World, i: int) -> None:
         Campaign,
         Decision,
         FinancialInterest,
-        OutsideActivity,
         Participant,
     )
     from plein.positions import services as positions_services
@@ -323,21 +322,14 @@ def _declarations_step(world: World, i: int) -> None:
     positions_services.save_profile(actor=None, position=position, values=_designated_values(world, reviewed_on=today))
     person = world.employee(unit=team, position=position)
     allowed = services.declare_activity(actor=None, employee=person, data=_activity_data(i), today=today)
-    # The decision as decide_activity records it. Not through the service: on PostgreSQL its row lock
-    # (select_for_update with select_related over nullable keys) fails, see benchmarks/RESULTS.md.
-    OutsideActivity.objects.filter(pk=allowed.pk).update(
-        decision=Decision.ALLOWED,
-        decision_reasons="Geen bezwaar.",
-        decided_on=today,
-        decided_by=ic,
-        status=OutsideActivity.Status.DECIDED,
-    )
-    ActivityEvent.objects.create(
-        activity=allowed,
-        kind=ActivityEvent.Kind.DECIDED,
-        occurred_at=timezone.now(),
+    services.decide_activity(
         actor=ic,
+        activity=allowed,
         decision=Decision.ALLOWED,
+        reasons="Geen bezwaar.",
+        conditions="",
+        today=today,
+        as_coordinator=True,
     )
     services.declare_activity(actor=None, employee=person, data=_activity_data(i + 100, paid=True), today=today)
     gift = services.GiftInput(
