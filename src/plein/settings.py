@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "plein.api",
     "plein.portal",
     "plein.reports",
+    "plein.dossiers",
     "plein.oaths",
     "plein.positions",
     "plein.declarations",
