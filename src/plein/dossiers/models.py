@@ -127,7 +127,8 @@ class Case(models.Model):
     outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices, blank=True)
     # Deadlines (dates in Europe/Amsterdam). They only ever move forward.
     acknowledge_due = models.DateField(_("confirm receipt before"), db_index=True)
-    feedback_due = models.DateField(_("give feedback before"), db_index=True)
+    # Empty until receipt is confirmed: the feedback term runs from the acknowledgement (Wbk).
+    feedback_due = models.DateField(_("give feedback before"), null=True, blank=True, db_index=True)
     feedback_given_at = models.DateTimeField(_("feedback given"), null=True, blank=True)
     extended_at = models.DateTimeField(_("extended"), null=True, blank=True)
     extended_by = models.ForeignKey(

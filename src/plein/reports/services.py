@@ -28,7 +28,7 @@ from plein.core import roles as R
 from plein.core.models import Organisation, User
 from plein.core.selectors import user_roles
 from plein.core.services.audit import record_event
-from plein.reports import crypto
+from plein.reports import crypto, signals
 from plein.reports.files import PreparedFile
 from plein.reports.models import (
     Attachment,
@@ -367,7 +367,13 @@ def _rewrap_channel(
     if membership is None:
         raise ValidationError(_("%(name)s is not in this channel's team.") % {"name": grantee}, code="not_member")
     have = ReportKey.objects.filter(kind=ReportKey.Kind.HANDLER, user=grantee, report__channel=channel)
-    missing = Report.objects.filter(channel=channel).exclude(pk__in=have.values("report_id")).order_by("pk")
+    missing = (
+        Report.objects.filter(channel=channel)
+        .exclude(pk__in=have.values("report_id"))
+        # A handler excluded from a case (conflict of interest, plein.dossiers) never gets its key again.
+        .exclude(case__exclusions__user=grantee)
+        .order_by("pk")
+    )
     granted = skipped = 0
     new_keys = []
     for report in missing.iterator(chunk_size=500):
@@ -667,6 +673,7 @@ def submit_report(
                     report, stored, direction=Message.Direction.FROM_REPORTER, author=None, message=None, at=now
                 )
             )
+            signals.report_received.send(sender=Report, report=report)
             record_event(
                 actor=None,
                 action="reports.report_received",
@@ -840,6 +847,7 @@ def acknowledge_report(*, report: Report, actor: User, report_key: bytes, text: 
         )
         report.last_team_activity_at = now
         report.save(update_fields=["acknowledged_at", "status", "feedback_before", "last_team_activity_at"])
+        signals.report_acknowledged.send(sender=Report, report=report, actor=actor)
         record_event(
             actor=actor,
             action="reports.acknowledged",
