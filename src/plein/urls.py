@@ -17,6 +17,7 @@ urlpatterns = [
     path("moreel-beraad/", include("plein.deliberation.urls")),  # Moreel beraad: requests, sessions, library
     path("api/", include("plein.api.urls")),  # REST API: /api/v1/, /api/schema/, /api/docs/
     path("beheer/api-tokens/", include("plein.api.urls_tokens")),  # API tokens (functional administrator)
+    path("", include("plein.dossiers.urls")),  # Dossiers: /meldingen/<pk>/dossier/, /beheer/dossiers/ (issue 5)
     path("", include("plein.reports.urls")),  # Meldkanaal: /melden/, /meldingen/, /beheer/meldkanalen/
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
