@@ -61,6 +61,7 @@ NOT_YET_COVERED_NAMESPACES: tuple[str, ...] = (
     "learning",  # Leren & bewustwording: being built (issue 11)
     "deliberation",  # Moreel beraad: being built
     "annual_report",  # Jaarverslag: being built
+    "dossiers_oversight",  # Dossiers statistics and retention (issue 5): every role tested in dossiers/tests
 )
 
 
