@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "plein.portal",
     "plein.reports",
     "plein.dossiers",
+    "plein.consultations",
     "plein.oaths",
     "plein.positions",
     "plein.declarations",
