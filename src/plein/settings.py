@@ -361,6 +361,14 @@ STATICFILES_DIRS = [
     # The typeface the Utrecht design tokens name (Noto Sans); npm installs it with @utrecht/design-tokens.
     ("vendor/noto-sans", NODE_MODULES / "@fontsource-variable" / "noto-sans"),
 ]
+# Of the design tokens only the stylesheet the layout links: the package's other files are 15 MB, and one of them
+# refers to an icon the package does not ship, on which the manifest storage below rightly stops collectstatic
+# (plein.core.staticfiles, docs/performance.md "Production deployment").
+PLEIN_STATICFILES_SELECTED = {"vendor/utrecht-tokens": ["index.css"]}
+STATICFILES_FINDERS = [
+    "plein.core.staticfiles.SelectedFilesFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+]
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "/media-not-served/"
