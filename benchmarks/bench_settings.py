@@ -1,29 +1,14 @@
-"""The project's settings for ``benchmarks/run``, with one deviation: a static files storage that does not stop
-``collectstatic`` on a reference to a missing file.
+"""The project's settings for ``benchmarks/run`` and ``benchmarks/profile_page.py``.
 
-With PLEIN_ENV=production, ``collectstatic`` fails: ``vendor/utrecht-tokens/background-image-icon.css`` (from
-``@utrecht/design-tokens``) refers to ``pijltje.svg``, which the package does not ship, and the compressed manifest
-storage refuses that (see benchmarks/RESULTS.md). Until the settings stop collecting that file, the benchmark keeps
-the same storage (hashed names, compression) and leaves such a reference as it is.
+The server runs with the production settings unchanged (the production storage collects the static files since the
+settings take only the design tokens the layout uses, see plein.core.staticfiles). One switch for the smoke run and
+the profiler: ``PLEIN_BENCH_STATIC_FINDERS=1`` serves the static files from the finders, to skip ``collectstatic``.
 """
 
 import os
 
-from whitenoise.storage import CompressedManifestStaticFilesStorage
-
 from plein.settings import *  # noqa: F403
 from plein.settings import STORAGES
-
-
-class LenientManifestStorage(CompressedManifestStaticFilesStorage):
-    def hashed_name(self, name, content=None, filename=None):
-        try:
-            return super().hashed_name(name, content, filename)
-        except ValueError:  # whitenoise's MissingFileError: the file a stylesheet refers to is not there
-            return name
-
-
-STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "bench_settings.LenientManifestStorage"}}
 
 if os.environ.get("PLEIN_BENCH_STATIC_FINDERS") == "1":
     # The smoke run (benchmarks/run --smoke) skips collectstatic, which takes minutes: WhiteNoise serves the files
