@@ -37,7 +37,7 @@ WHO: tuple[str, ...] = (ANONYMOUS, OTHER_ORGANISATION, OWNER, UNIT_MANAGER, *R.R
 
 # Namespaces whose every route must have an entry. The others are checked by plein.core.url_policy (anonymous
 # visitors, API tokens) and by their own apps' permission tests, and are listed here until they join the matrix.
-COVERED_NAMESPACES = frozenset({"core", "oaths", "positions", "declarations", "reports", "api_tokens"})
+COVERED_NAMESPACES = frozenset({"core", "oaths", "positions", "declarations", "reports", "api_tokens", "consultations"})
 NOT_YET_COVERED_NAMESPACES: tuple[str, ...] = (
     "portal",  # the portal (issue 10): public pages and the editors' management pages
     "admin",  # the Django admin: superusers only (test_url_policy)
@@ -92,6 +92,19 @@ POLICY: dict[str, Access] = {
     "api_tokens:list": _access(R.FUNCTIONAL_ADMIN),
     "api_tokens:revoke": _access(R.FUNCTIONAL_ADMIN),
     "core:audit_log": _access(R.INTEGRITY_COORDINATOR, R.AUDITOR),
+    # The consultations register (ADR 0005): the IC sees and keeps every record; a confidential adviser records
+    # and sees only their own (the object here was recorded by the IC, so the adviser is refused).
+    "consultations:action_change": _access(R.INTEGRITY_COORDINATOR),
+    "consultations:action_create": _access(R.INTEGRITY_COORDINATOR),
+    "consultations:change": _access(R.INTEGRITY_COORDINATOR),
+    "consultations:create": _access(R.INTEGRITY_COORDINATOR, R.CONFIDENTIAL_ADVISER),
+    "consultations:detail": _access(R.INTEGRITY_COORDINATOR),
+    "consultations:export": _access(R.INTEGRITY_COORDINATOR),
+    "consultations:list": _access(R.INTEGRITY_COORDINATOR, R.CONFIDENTIAL_ADVISER),
+    "consultations:remove": _access(R.INTEGRITY_COORDINATOR),
+    "consultations:settings": _access(R.INTEGRITY_COORDINATOR),
+    "consultations:topic_change": _access(R.INTEGRITY_COORDINATOR),
+    "consultations:topic_create": _access(R.INTEGRITY_COORDINATOR),
     "core:healthz": _access(*EVERYONE),
     "core:home": _access(*EVERYONE),
     "core:people": _access(UNIT_MANAGER, R.MANAGER, R.INTEGRITY_COORDINATOR, R.HR),

@@ -267,6 +267,28 @@ def _declarations_objects(organisation, subject, ic):
     return kwargs
 
 
+def _consultations_objects(organisation, ic):
+    """A consultation recorded by the IC: a confidential adviser who did not record it must not see it."""
+    from plein.consultations import selectors, services
+
+    services.ensure_default_lists(organisation)
+    topic = selectors.topics(organisation).get(code="nevenfuncties")
+    action = selectors.actions(organisation).get(code="procesadvies")
+    item = services.record_consultation(
+        actor=ic,
+        organisation=organisation,
+        data=services.ConsultationInput(date=TODAY, requester="medewerker", topic=topic, action=action),
+        today=TODAY,
+    )
+    kwargs = {
+        name: {"pk": item.pk} for name in ("consultations:detail", "consultations:change", "consultations:remove")
+    }
+    kwargs["consultations:topic_change"] = {"pk": topic.pk}
+    kwargs["consultations:action_change"] = {"pk": action.pk}
+    kwargs["consultations:export"] = {"fmt": "csv"}
+    return kwargs
+
+
 @pytest.fixture
 def world(settings, tmp_path):
     from django.core.cache import cache
@@ -298,6 +320,7 @@ def world(settings, tmp_path):
     world.kwargs.update(_oaths_objects(organisation, subject))
     world.kwargs.update(_positions_objects(organisation, subject, ic))
     world.kwargs.update(_declarations_objects(organisation, subject, ic))
+    world.kwargs.update(_consultations_objects(organisation, ic))
     world.kwargs["core:role_account"] = {"user_id": subject_user.pk}
     facilitator = RoleAssignmentFactory(organisation=organisation, user=subject_user, role=R.FACILITATOR)
     world.kwargs["core:role_revoke"] = {"user_id": subject_user.pk, "assignment_id": facilitator.pk}
