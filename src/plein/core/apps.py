@@ -16,3 +16,7 @@ class CoreConfig(AppConfig):
         from plein.core.navigation_admin import admin_navigation  # roles and audit log (issue 3)
 
         main_navigation.register(admin_navigation)
+
+        from plein.core import auth_audit  # logins and second factors in the audit log (issue 3)
+
+        auth_audit.connect()

@@ -6,14 +6,27 @@ from plein.core import roles as R
 from plein.core.models import Employee, Organisation, OrgUnit, RoleAssignment, StructureRole, User
 
 
-def default_organisation() -> Organisation | None:
+def _default_organisation_qs() -> QuerySet[Organisation]:
+    """The installation's organisation as a (lazy) one-row queryset: ORGANISATION_SLUG, else the first one."""
     from django.conf import settings
 
     slug = settings.PLEIN.get("ORGANISATION_SLUG")
     qs = Organisation.objects.all()
     if slug:
-        return qs.filter(slug=slug).first()
-    return qs.order_by("pk").first()
+        return qs.filter(slug=slug)[:1]
+    return qs.order_by("pk")[:1]
+
+
+def default_organisation() -> Organisation | None:
+    return _default_organisation_qs().first()
+
+
+def in_this_organisation(prefix: str = "") -> Q:
+    """Records of the installation's organisation only, as a subquery (no extra query).
+
+    Role assignments and employee records of another organisation held in the same database give no rights here.
+    """
+    return Q(**{f"{prefix}organisation_id__in": _default_organisation_qs().values("pk")})
 
 
 def active_assignments(user: User) -> list[RoleAssignment]:
@@ -23,7 +36,9 @@ def active_assignments(user: User) -> list[RoleAssignment]:
     cached = getattr(user, "_plein_assignments", None)
     if cached is None:
         cached = list(
-            RoleAssignment.objects.filter(user=user, revoked_at__isnull=True).select_related("unit", "organisation")
+            RoleAssignment.objects.filter(in_this_organisation(), user=user, revoked_at__isnull=True).select_related(
+                "unit", "organisation"
+            )
         )
         user._plein_assignments = cached
     return cached
@@ -43,7 +58,11 @@ def employee_for(user: User) -> Employee | None:
     if not getattr(user, "is_authenticated", False):
         return None
     if not hasattr(user, "_plein_employee"):
-        user._plein_employee = Employee.objects.select_related("unit", "position", "manager").filter(user=user).first()
+        user._plein_employee = (
+            Employee.objects.select_related("unit", "position", "manager")
+            .filter(in_this_organisation(), user=user)
+            .first()
+        )
     return user._plein_employee
 
 

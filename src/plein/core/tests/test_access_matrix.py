@@ -417,8 +417,6 @@ def compare(observed: dict[str, dict[str, str]]) -> list[str]:
         allowed = P.POLICY[name].allowed
         for who, got in row.items():
             want = P.ALLOWED if who in allowed else P.DENIED
-            if who == P.OTHER_ORGANISATION and name in P.OTHER_ORGANISATION_GAP:
-                want = P.ALLOWED  # the known gap, see access_policy.OTHER_ORGANISATION_GAP
             if got != want:
                 failures.append(f"{name} as {who}: {got}, policy says {want}")
     return failures

@@ -308,3 +308,19 @@ def test_grant_and_revoke_in_the_browser(page, make_user, organisation):
     page.get_by_role("button", name="Leidinggevende intrekken").click()
     expect(page.get_by_role("status").first).to_contain_text("is ingetrokken")
     assert RoleAssignment.objects.get(user=person, role=R.MANAGER).revoked_by == admin
+
+
+def test_roles_and_employee_records_of_another_organisation_give_no_rights_here(organisation):
+    """One database may hold several organisations; the installation's organisation is the only one that counts."""
+    from plein.core.selectors import employee_for
+    from plein.core.tests.factories import EmployeeFactory
+
+    other = OrganisationFactory(slug="andere-provincie")
+    person = UserFactory()
+    RoleAssignment.objects.create(organisation=other, user=person, role=R.INTEGRITY_COORDINATOR)
+    EmployeeFactory(organisation=other, unit=OrgUnitFactory(organisation=other), user=person)
+    assert user_roles(person) == set()
+    assert employee_for(person) is None
+    fresh = type(person).objects.get(pk=person.pk)
+    RoleAssignment.objects.create(organisation=organisation, user=fresh, role=R.HR)
+    assert user_roles(fresh) == {R.HR}
