@@ -11,7 +11,7 @@ What the demo accounts see:
 - HR: candidates at the employment-terms interview, one of them hired and attached;
 - anyone: the public register with the activities of employees in positions designated for publication.
 
-Historical declarations with decisions over the last two years feed the figures. Everything is drawn from ``rng`` in
+Historical declarations with decisions since 1 January 2023 feed the figures. Everything is drawn from ``rng`` in
 a fixed order and dated relative to ``today``, so the same seed and day give the same records.
 """
 
@@ -173,6 +173,9 @@ def _manager_user(employee: Employee) -> User | None:
     return employee.manager.user if employee.manager_id and employee.manager.user_id else None
 
 
+HISTORY_START = dt.date(2023, 1, 1)
+
+
 def load(organisation: Organisation, *, rng: random.Random, today: dt.date) -> None:
     users = {u.email: u for u in User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}")}
     ic = users.get(f"ic@{DEMO_DOMAIN}")
@@ -247,10 +250,12 @@ def load(organisation: Organisation, *, rng: random.Random, today: dt.date) -> N
     if team:
         _gift(organisation, team[0], *GIFTS[5][:4], GIFTS[5][4], today - dt.timedelta(days=4), None)
 
-    # 3. History for the figures: declarations over the last two years, most of them decided.
-    history = rng.sample(others, min(40, len(others)))
+    # 3. History for the figures: declarations since 1 January 2023 (so that the seed year 2024 and the year before
+    # have outside activities in the annual report, whatever day the demo is loaded), most of them decided.
+    history = rng.sample(others, min(60, len(others)))
     for employee in history:
-        declared = today - dt.timedelta(days=rng.randint(20, 720))
+        earliest = max(HISTORY_START, employee.start_date or HISTORY_START)
+        declared = earliest + dt.timedelta(days=rng.randint(0, max((today - earliest).days - 20, 0)))
         spec = rng.choice(ORGANISATIONS)
         item = _activity(organisation, employee, declared_on=declared, spec=spec, rng=rng)
         roll = rng.random()

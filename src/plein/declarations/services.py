@@ -15,7 +15,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from plein.core.models import Employee, Organisation, OrgUnit, Position, User
@@ -715,7 +715,8 @@ def clean_value(value) -> Decimal:
     maximum = conf.gift_max_value()
     if amount > maximum:
         raise ValidationError(
-            _("An estimated value above EUR %(max)s is not plausible. Check the amount.") % {"max": f"{maximum:,.0f}"}
+            _("An estimated value above EUR %(max)s is not plausible. Check the amount.")
+            % {"max": number_format(maximum, decimal_pos=0, force_grouping=True)}
         )
     if amount != amount.quantize(Decimal("0.01")):
         raise ValidationError(_("Enter the value in euros and cents, with at most two decimals."))

@@ -76,14 +76,18 @@ class Rollback(Exception):
     pass
 
 
-def test_demo_is_deterministic():
+def test_demo_is_deterministic_and_keeps_the_seed_year_whatever_day_it_is_loaded():
+    later = dt.date(2027, 3, 1)  # long after the seed year: 2024 must still have outside activities
     try:
         with transaction.atomic():
-            load_demo(seed=2024, today=TODAY)
+            load_demo(seed=2024, today=later)
             first = fingerprint()
             raise Rollback
     except Rollback:
         pass
     assert not OutsideActivity.objects.exists()
-    load_demo(seed=2024, today=TODAY)
+    organisation = load_demo(seed=2024, today=later).organisation
     assert fingerprint() == first
+    for year in (2023, 2024):
+        figures = selectors.annual_figures(organisation, year)
+        assert figures["declared"] > 0 and figures["decided"] > 0, (year, figures)

@@ -506,7 +506,7 @@ def test_gift_threshold_is_configurable(employee, settings):
     ("value", "message"),
     [
         ("-1", "negatief"),
-        ("100000.01", "niet aannemelijk"),
+        ("100000.01", "boven € 100.000 is niet aannemelijk"),  # Dutch number format, not 100,000
         ("1e9", "niet aannemelijk"),
         ("abc", "bedrag"),
         ("NaN", "bedrag"),
