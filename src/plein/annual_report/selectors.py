@@ -157,13 +157,10 @@ def _reports(src: Sources, year: int, employees: int) -> dict:
 
 
 def _consultations(src: Sources, year: int) -> dict:
-    """The consultations register (kept by the reporting channel's dossiers). Not available → None, never zero."""
-    found = None
-    reports = src.figures("reports", year)
-    if reports is not None and isinstance(reports.get("consultations"), dict):
-        found = reports["consultations"]
+    """The consultations register (the ``consultations`` app, ADR 0005). Not available → None, never zero."""
+    found = src.figures("consultations", year)
     if found is None:
-        found = src.call("reports", "consultation_figures", src.organisation, year)
+        found = src.call("consultations", "consultation_figures", src.organisation, year)
     if not found:
         return {
             "available": False,

@@ -12,17 +12,20 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from django.apps import apps
 from django.core.cache import cache
 from django.utils import translation
 
 from plein.annual_report import conf
 from plein.core.models import Employee, Organisation
 
-APPS = ("oaths", "reports", "declarations", "positions", "deliberation", "learning", "portal")
+APPS = ("oaths", "reports", "consultations", "declarations", "positions", "deliberation", "learning", "portal")
 
 
 def selector(app: str, name: str) -> Callable | None:
-    """``plein.<app>.selectors.<name>`` when that app and function exist (read at call time)."""
+    """``plein.<app>.selectors.<name>`` when that app is installed and the function exists (read at call time)."""
+    if not apps.is_installed(f"plein.{app}"):
+        return None  # the code may be there while the app (and its tables) is not
     module_name = f"plein.{app}.selectors"
     try:
         module = importlib.import_module(module_name)
