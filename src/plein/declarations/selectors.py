@@ -542,9 +542,9 @@ def annual_figures(organisation: Organisation, year: int) -> dict:
     * ``published``: of those, the activities of employees in service at year end in a position designated for
       publication;
     * ``campaign_completion``: the year's campaign: participants, confirmed, percent (zeros when there was none);
-    * ``gifts_by_decision``: gifts and invitations dated in the year, by decision.
-
-    The consultation topics about outside activities come from the consultations register (the annual report).
+    * ``gifts_by_decision``: gifts and invitations dated in the year, by decision;
+    * ``consultations_about_outside_activities``: consultations dated in the year with the topic nevenfuncties, from
+      the consultations register (through its selectors); None when that register is not installed.
     """
     first, last = _year_bounds(year)
     base = OutsideActivity.objects.filter(organisation=organisation).order_by()
@@ -584,7 +584,19 @@ def annual_figures(organisation: Organisation, year: int) -> dict:
         },
         "gifts_by_decision": gifts,
         "gifts": sum(gifts.values()),
+        "consultations_about_outside_activities": _outside_activity_consultations(organisation, year),
     }
+
+
+def _outside_activity_consultations(organisation: Organisation, year: int) -> int | None:
+    """From the consultations register, only through its selectors; None ("not available") without it."""
+    from django.apps import apps
+
+    if not apps.is_installed("plein.consultations"):
+        return None
+    from plein.consultations.selectors import outside_activity_consultations
+
+    return outside_activity_consultations(organisation, year)
 
 
 def figure_years(organisation: Organisation) -> list[int]:
