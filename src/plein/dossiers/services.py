@@ -99,6 +99,9 @@ def _event(
     at: datetime | None = None,
 ) -> CaseEvent:
     ciphertext = _seal(report_key, {"text": text}) if (text and report_key is not None) else b""
+    data = dict(data or {})
+    if ciphertext:
+        data["has_text"] = True  # so that a blanked ciphertext reads "removed by retention"
     return CaseEvent.objects.create(
         case=case,
         kind=kind,
@@ -106,7 +109,7 @@ def _event(
         stage_from=stage_from,
         stage_to=stage_to,
         created_at=at or timezone.now(),
-        data=data or {},
+        data=data,
         ciphertext=ciphertext,
     )
 

@@ -17,7 +17,8 @@ is_handler = has_role(*HANDLER_ROLES)
 
 _TEAM_SCOPE = (
     "channel team",
-    "only for the channels whose team they are in, and for those channels' reports unless the reporter excluded them",
+    "only for the channels whose team they are in, and for those channels' reports unless the reporter or the team "
+    "excluded them; investigators only for the cases assigned to them",
 )
 
 
@@ -37,10 +38,15 @@ def is_report_recipient(user, report) -> bool:
 
     if report is None or not getattr(user, "is_authenticated", False):
         return False
-    return (
+    if not (
         ChannelMembership.objects.filter(channel_id=report.channel_id, user_id=user.pk).exists()
         and ReportKey.objects.filter(report_id=report.pk, kind=ReportKey.Kind.HANDLER, user_id=user.pk).exists()
-    )
+    ):
+        return False
+    from plein.dossiers.selectors import investigator_only, is_assigned_to_report
+
+    # Investigators (without another handling role) see only the cases assigned to them (plein.dossiers).
+    return not investigator_only(user) or is_assigned_to_report(report, user)
 
 
 rules.add_perm("reports.use_vault", is_handler)

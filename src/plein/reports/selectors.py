@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.files.storage import default_storage
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import F as F_
 from django.utils import timezone
 
 from plein.core.models import Organisation, StructureRole, User
@@ -231,8 +232,31 @@ def handler_key(user: User) -> HandlerKey | None:
     return HandlerKey.objects.filter(user=user).first()
 
 
-def inbox(user: User, organisation: Organisation, *, channel_code: str = "", status: str = "") -> QuerySet[Report]:
-    """Reports of the user's channels that are wrapped for them: plain metadata only. One query (plus a count)."""
+INBOX_SORTS = ("received", "-received", "deadline")
+DEADLINE_FILTERS = ("overdue", "soon", "open")
+
+
+def inbox(
+    user: User,
+    organisation: Organisation,
+    *,
+    channel_code: str = "",
+    status: str = "",
+    sort: str = "-received",
+    deadline: str = "",
+    within_days: int = 7,
+) -> QuerySet[Report]:
+    """Reports of the user's channels that are wrapped for them: plain metadata only. One query (plus a count).
+
+    Investigators without another handling role see only the reports whose case is assigned to them. Each report gets
+    ``next_due``: its next open deadline (receipt, then feedback; none once closed), from its case (``plein.dossiers``).
+    ``deadline`` filters on it: ``overdue``, ``soon`` (due within ``within_days`` days) or ``open`` (any open one);
+    ``sort`` orders by receipt (``received``, ``-received``) or by the next deadline (``deadline``, soonest first).
+    """
+    from django.db.models import F
+
+    from plein.dossiers.selectors import assigned_filter, investigator_only
+
     qs = (
         Report.objects.filter(
             organisation=organisation,
@@ -240,14 +264,43 @@ def inbox(user: User, organisation: Organisation, *, channel_code: str = "", sta
             keys__kind=ReportKey.Kind.HANDLER,
             keys__user=user,
         )
-        .select_related("channel")
-        .order_by("-received_at", "-pk")
+        .select_related("channel", "case")
+        .annotate(next_due=next_due_expression_for_report())
     )
+    if investigator_only(user):
+        qs = qs.filter(assigned_filter(user, prefix="case__"))
     if channel_code:
         qs = qs.filter(channel__code=channel_code)
     if status:
         qs = qs.filter(status=status)
-    return qs
+    today = timezone.localdate()
+    if deadline == "overdue":
+        qs = qs.filter(next_due__lt=today)
+    elif deadline == "soon":
+        qs = qs.filter(next_due__gte=today, next_due__lte=today + timedelta(days=max(0, within_days)))
+    elif deadline == "open":
+        qs = qs.filter(next_due__isnull=False)
+    if sort == "deadline":
+        return qs.order_by(F("next_due").asc(nulls_last=True), "received_at", "pk")
+    if sort == "received":
+        return qs.order_by("received_at", "pk")
+    return qs.order_by("-received_at", "-pk")
+
+
+def next_due_expression_for_report():
+    """The case's next-deadline expression with every field path prefixed by ``case__`` (for a report queryset)."""
+    from django.db.models import Case as When_
+    from django.db.models import DateField, Value, When
+
+    from plein.dossiers.models import TERMINAL_STAGES
+
+    return When_(
+        When(case__stage__in=TERMINAL_STAGES, then=Value(None, output_field=DateField())),
+        When(acknowledged_at__isnull=True, then=F_("case__acknowledge_due")),
+        When(case__feedback_given_at__isnull=True, then=F_("case__feedback_due")),
+        default=Value(None, output_field=DateField()),
+        output_field=DateField(),
+    )
 
 
 def channels_of(user: User, organisation: Organisation) -> list[Channel]:

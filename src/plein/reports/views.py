@@ -17,6 +17,7 @@ from django.http import StreamingHttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -285,10 +286,19 @@ def reporter_report(request):
     else:
         form = forms.MessageForm()
     opened = selectors.report_for_reporter(report=report, report_key=report_key, team_label=_("The team"))
+    from plein.dossiers.selectors import for_reporter  # the handling side: records to check, consent questions
+
     return render(
         request,
         "reports/reporter_report.html",
-        {"opened": opened, "report": report, "form": form, "sent": "verzonden" in request.GET, "notice": notice},
+        {
+            "opened": opened,
+            "report": report,
+            "form": form,
+            "sent": "verzonden" in request.GET,
+            "notice": notice,
+            "dossier": for_reporter(report=report, report_key=report_key),
+        },
         status=status,
     )
 
@@ -441,7 +451,19 @@ def inbox(request):
         status = ""
     if channel_code not in {c.code for c in channels}:
         channel_code = ""
-    qs = selectors.inbox(request.user, org, channel_code=channel_code, status=status)
+    sort = request.GET.get("sorteer", "-received")
+    if sort not in selectors.INBOX_SORTS:
+        sort = "-received"
+    deadline = request.GET.get("termijn", "")
+    if deadline not in selectors.DEADLINE_FILTERS:
+        deadline = ""
+    try:
+        within = min(366, max(0, int(request.GET.get("dagen") or 7)))
+    except ValueError:
+        within = 7
+    qs = selectors.inbox(
+        request.user, org, channel_code=channel_code, status=status, sort=sort, deadline=deadline, within_days=within
+    )
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     hk = selectors.handler_key(request.user)
     return render(
@@ -453,6 +475,21 @@ def inbox(request):
             "statuses": Report.Status.choices,
             "channel_code": channel_code,
             "status": status,
+            "sort": sort,
+            "sorts": [
+                ("-received", _("Newest first")),
+                ("received", _("Oldest first")),
+                ("deadline", _("Next deadline first")),
+            ],
+            "deadline": deadline,
+            "deadlines": [
+                ("overdue", _("Overdue")),
+                ("soon", _("Due within the number of days below")),
+                ("open", _("With an open deadline")),
+            ],
+            "within": within,
+            "today": timezone.localdate(),
+            "can_register_oral": request.user.has_perm("reports.view_inbox") and bool(channels),
             "has_vault": hk is not None,
             "unlocked": hk is not None and keysession.is_unlocked(request),
         },
@@ -551,20 +588,17 @@ def report_acknowledge(request, pk):
 @never_cache
 @require_POST
 @permission_required("reports.view_report", fn=lambda request, pk: _report(request, pk))
-@clear_key_errors
 def report_reveal_identity(request, pk):
+    """Kept for old links and forms: a confidential identity is shown only through the case's four-eyes step."""
     report = _report(request, pk)
-    private_key, redirect_response = _private_key_or_redirect(request)
-    if redirect_response:
-        return redirect_response
-    form = forms.RevealIdentityForm(request.POST)
-    if form.is_valid():
-        report_key = services.handler_report_key(report=report, user=request.user, private_key=private_key)
-        identity = services.reveal_identity(
-            report=report, actor=request.user, report_key=report_key, reason=form.cleaned_data["reason"]
-        )
-        return _render_report(request, report, private_key, identity=identity or {})
-    return _render_report(request, report, private_key, reveal_form=form, status=400)
+    messages.info(
+        request,
+        _(
+            "A confidential reporter's identity is shown only after a second team member approved your request, or "
+            "the reporter consented. Ask for it here."
+        ),
+    )
+    return redirect(reverse("dossiers:case", args=[report.pk]) + "#identiteit")
 
 
 @never_cache

@@ -100,16 +100,14 @@ def test_handler_pages(page, reporting, channel, handler, submit, make_handler):
     settle(page)
     visit(page, reverse("reports:inbox"))
     visit(page, reverse("reports:report", args=[report.pk]))
-    page.locator("form[action$='/identiteit/'] select").select_option("consent")
-    page.locator("form[action$='/identiteit/'] button").click()
-    settle(page)
-    assert "Vera" in page.content()
-    visit(page, reverse("reports:report", args=[report.pk]))
+    # The identity is shown only through the case's four-eyes step (plein.dossiers, tested there).
+    assert "Vera" not in page.content()
+    assert page.locator("a[href$='/dossier/#identiteit']").count() == 1
     page.locator("form[action$='/bericht/'] textarea").fill("Kunt u meer vertellen?")
     page.locator("form[action$='/bericht/'] button").click()
     settle(page)
-    page.locator("form[action$='/ontvangst/'] button").click()
-    settle(page)
+    # Receipt is confirmed with the acknowledgement letter of the case (plein.dossiers).
+    assert page.locator("a[href$='/dossier/ontvangstbrief/']").count() == 1
     visit(page, reverse("reports:channel_team", args=[channel.code]))
     visit(page, reverse("reports:vault_reset"))
     newcomer = make_handler(role=R.INVESTIGATOR, vault=False)

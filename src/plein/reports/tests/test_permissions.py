@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from plein.core import roles as R
 from plein.reports.models import Attachment
@@ -92,6 +93,12 @@ def test_team_members_of_every_handling_role_can_read(client, world, make_handle
     member = make_handler(world["channel"], role=role)
     report = submit(world["channel"], "Canary voor het team").report
     unlock(client, member)
+    if role == R.INVESTIGATOR:
+        # Investigators see only the cases assigned to them (plein.dossiers): refused until assigned.
+        assert client.get(reverse("reports:report", args=[report.pk])).status_code == 403
+        from plein.dossiers.models import Assignment
+
+        Assignment.objects.create(case=report.case, user=member, kind="investigator", assigned_at=timezone.now())
     response = client.get(reverse("reports:report", args=[report.pk]))
     assert response.status_code == 200 and "Canary voor het team" in response.content.decode()
 

@@ -219,16 +219,18 @@ def test_reading_view_query_count_is_bounded(client, reporting, handler, channel
 
 
 @pytest.mark.django_db
-def test_confidential_identity_is_hidden_until_revealed_with_a_reason(client, handler, channel, submit):
+def test_confidential_identity_is_hidden_and_the_old_reveal_form_sends_to_the_four_eyes_step(
+    client, handler, channel, submit
+):
     report = submit(channel, mode="confidential", identity={"name": "Geheime Gerda"}).report
     unlock(client, handler)
     body = client.get(reverse("reports:report", args=[report.pk])).content.decode()
     assert "Geheime Gerda" not in body
-    bad = client.post(reverse("reports:report_reveal_identity", args=[report.pk]), {"reason": ""})
-    assert bad.status_code == 400 and "Geheime Gerda" not in bad.content.decode()
+    assert reverse("dossiers:case", args=[report.pk]) + "#identiteit" in body
     response = client.post(reverse("reports:report_reveal_identity", args=[report.pk]), {"reason": "consent"})
-    assert response.status_code == 200 and "Geheime Gerda" in response.content.decode()
-    assert AuditEvent.objects.filter(action="reports.identity_revealed", actor=handler).count() == 1
+    assert response.status_code == 302 and response["Location"].endswith("/dossier/#identiteit")
+    assert "Geheime Gerda" not in response.content.decode()
+    assert not AuditEvent.objects.filter(action="reports.identity_revealed").exists()
 
 
 @pytest.mark.django_db
@@ -298,7 +300,7 @@ def test_excluded_handler_cannot_see_or_open_the_report(client, channel, handler
 
 @pytest.mark.django_db
 def test_grant_access_through_the_team_page(client, channel, handler, make_handler, submit):
-    newcomer = make_handler(channel, role=R.INVESTIGATOR, confirm=False)
+    newcomer = make_handler(channel, role=R.CONFIDENTIAL_ADVISER, confirm=False)
     report = submit(channel).report
     client.force_login(handler)
     page = client.get(reverse("reports:channel_team", args=[channel.code]))
