@@ -35,6 +35,11 @@ def _audit_read(request, action: str, target=None, **data) -> None:
     )
 
 
+def _posted(request):
+    """The form data of a POST (also an empty one, so that it shows what is missing); None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
 def _consultation(request, pk: int, **kwargs):
     item = selectors.consultation(request.organisation, pk)
     if item is None:
@@ -128,7 +133,7 @@ def consultation_export(request, fmt: str):
 def consultation_create(request):
     organisation = request.organisation
     services.ensure_default_lists(organisation)
-    form = ConsultationForm(request.POST or None, organisation=organisation)
+    form = ConsultationForm(_posted(request), organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
             item = services.record_consultation(actor=request.user, organisation=organisation, data=_input(form))
@@ -174,7 +179,7 @@ def consultation_change(request, pk: int):
     if item.removed_at is not None:
         messages.error(request, _("This consultation has been removed from the register and cannot be changed."))
         return redirect("consultations:detail", pk=item.pk)
-    form = ConsultationForm(request.POST or None, organisation=request.organisation, instance=item)
+    form = ConsultationForm(_posted(request), organisation=request.organisation, instance=item)
     if request.method == "POST" and form.is_valid():
         try:
             changed = services.change_consultation(actor=request.user, consultation=item, data=_input(form))
@@ -204,7 +209,7 @@ def consultation_remove(request, pk: int):
     if item.removed_at is not None:
         messages.error(request, _("This consultation has already been removed."))
         return redirect("consultations:detail", pk=item.pk)
-    form = RemoveForm(request.POST or None)
+    form = RemoveForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.remove_consultation(actor=request.user, consultation=item, reason=form.cleaned_data["reason"])
@@ -237,7 +242,7 @@ def settings_page(request):
     organisation = request.organisation
     services.ensure_default_lists(organisation)
     current = selectors.settings_for(organisation)
-    form = SettingsForm(request.POST or None, initial={"record_names": current.record_names})
+    form = SettingsForm(_posted(request), initial={"record_names": current.record_names})
     if request.method == "POST" and form.is_valid():
         services.update_settings(
             actor=request.user, organisation=organisation, record_names=form.cleaned_data["record_names"]
@@ -261,12 +266,13 @@ ENTRY_TITLES = {
 
 def _entry_page(request, kind: str, pk: int | None):
     organisation = request.organisation
+    services.ensure_default_lists(organisation)
     entry = None
     if pk is not None:
         entry = selectors.list_entry(organisation, kind, pk)
         if entry is None:
             raise Http404
-    form = ListEntryForm(request.POST or None, entry=entry)
+    form = ListEntryForm(_posted(request), entry=entry)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -115,9 +115,7 @@ def test_filters(organisation, register):
     assert selectors.filter_consultations(qs, topic=topic).count() == 4
     assert selectors.filter_consultations(qs, action=action).count() == 2
     assert selectors.filter_consultations(qs, requester="extern").count() == 2
-    assert (
-        selectors.filter_consultations(qs, date_from=dt.date(2024, 1, 1), date_to=dt.date(2024, 12, 31)).count() == 5
-    )
+    assert selectors.filter_consultations(qs, date_from=dt.date(2024, 1, 1), date_to=dt.date(2024, 12, 31)).count() == 5
     assert selectors.filter_consultations(qs, handler=register["adviser"]).count() == 3
 
 
