@@ -1,6 +1,6 @@
 """Retention (issue 5, item 7): after closure, a case's contents are removed once its channel's retention period is over.
 
-When a case is due (docs/dossiers-retention.md):
+When a case is due (docs/dossiers-statistics.md, "Retention"):
     ``Report.closed_at`` is set, the case has no legal hold, its contents were not removed yet (``Case.purged_at`` is
     empty), and the local date of closure plus ``Channel.retention_days`` days is today or earlier.
 
@@ -50,8 +50,8 @@ from plein.reports.models import Attachment, Channel, Message, Report, ReportKey
 
 logger = logging.getLogger(__name__)
 
-# Who may preview and run retention, and set or lift a legal hold (docs/dossiers-retention.md). The permissions are
-# ``dossiers.apply_retention`` and ``dossiers.set_legal_hold`` (rules.py).
+# Who may preview and run retention, and set or lift a legal hold (docs/dossiers-statistics.md, "Retention"). The
+# permissions are ``dossiers.apply_retention`` and ``dossiers.set_legal_hold``.
 RETENTION_ROLES = (R.INTEGRITY_COORDINATOR, R.FUNCTIONAL_ADMIN)
 LEGAL_HOLD_ROLES = (R.INTEGRITY_COORDINATOR,)
 

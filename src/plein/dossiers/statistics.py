@@ -109,7 +109,14 @@ class Statistics:
             ("acknowledgement", _("Acknowledgement"), self.acknowledgement),
             ("feedback", _("Feedback"), self.feedback),
         ):
-            out.append((f"{code}_deadline", "due", str(_("%(deadline)s: due") % {"deadline": label_text}), on_time.due))
+            out.append(
+                (
+                    f"{code}_deadline",
+                    "due",
+                    str(_("%(deadline)s: deadline met or passed") % {"deadline": label_text}),
+                    on_time.due,
+                )
+            )
             out.append(
                 (
                     f"{code}_deadline",

@@ -308,7 +308,7 @@ def retention_run(request):
 @require_http_methods(["GET", "POST"])
 @permission_required("dossiers.set_legal_hold")
 def legal_hold(request):
-    form = LegalHoldForm(request.POST or None)
+    form = LegalHoldForm(request.POST or None, initial={"reference": request.GET.get("reference", "")[:20]})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         case = retention.find_case(request.organisation, data["reference"])

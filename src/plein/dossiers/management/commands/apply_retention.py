@@ -2,7 +2,7 @@
 
 Run it once a day (cron or a systemd timer). ``--dry-run`` lists what would go and changes nothing. Every run, also a
 dry run, is recorded in the audit log with counts only. Running it twice removes nothing the second time. What goes and
-what stays: ``plein.dossiers.retention`` and docs/dossiers.md.
+what stays: ``plein.dossiers.retention`` and docs/dossiers-statistics.md.
 """
 
 from django.core.management.base import BaseCommand, CommandError
