@@ -211,7 +211,7 @@ class WorkflowForm(PleinFormMixin, forms.Form):
         label=_("Remind this many days before the feedback deadline"), min_value=0, max_value=60
     )
     max_extension_months = forms.IntegerField(label=_("Longest extension (months)"), min_value=1, max_value=3)
-    regulation_url = forms.URLField(label=_("Regulation (web address)"), required=False)
+    regulation_url = forms.URLField(label=_("Regulation (web address)"), required=False, assume_scheme="https")
     transitions = forms.CharField(
         label=_("Stages and who may move a case (JSON)"),
         required=False,
