@@ -383,3 +383,24 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"head #{self.seq}"
+
+
+class AuditCheckpoint(models.Model):
+    """How far the audit chain has been verified (a single row), so that a view verifies only what came after.
+
+    ``seq``/``hash``: the last event of a verified stretch; the audit log page checks the events after it and moves it
+    on. ``full_*``: the last verification of the whole chain from the first event (``./plein verify_audit``), whose
+    result the page shows, also when it failed. See docs/security.md ("Verifying the audit chain").
+    """
+
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    full_verified_at = models.DateTimeField(null=True, blank=True)
+    full_ok = models.BooleanField(null=True)
+    full_checked = models.PositiveBigIntegerField(default=0)
+    full_first_bad_seq = models.PositiveBigIntegerField(null=True, blank=True)
+    full_reason = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"verified up to #{self.seq}"

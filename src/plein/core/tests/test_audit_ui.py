@@ -134,16 +134,51 @@ def test_broken_chain_is_shown(client, auditor, logged):
 
 def test_chain_is_verified_once_per_request(client, auditor, logged, monkeypatch):
     calls = []
-    real = views_admin.verify_chain
+    real = views_admin.verify_since_checkpoint
 
     def counting():
         calls.append(1)
         return real()
 
-    monkeypatch.setattr(views_admin, "verify_chain", counting)
+    monkeypatch.setattr(views_admin, "verify_since_checkpoint", counting)
     client.force_login(auditor)
     client.get(URL)
     assert len(calls) == 1
+
+
+def test_the_page_verifies_only_new_entries_and_shows_the_last_full_verification(client, auditor, logged, monkeypatch):
+    """Issue 12: the page no longer recomputes the whole chain; ``./plein verify_audit`` does, and the page says when."""
+    from django.core.management import call_command
+
+    from plein.core.services import audit
+
+    client.force_login(auditor)
+    body = client.get(URL).content.decode()
+    assert "De hele keten is nog niet gecontroleerd." in body
+    call_command("verify_audit", stdout=None)
+    hashed = []
+    real = audit.compute_hash
+    monkeypatch.setattr(audit, "compute_hash", lambda event: hashed.append(event.seq) or real(event))
+    body = client.get(URL).content.decode()
+    head = AuditEvent.objects.order_by("-seq").first().seq
+    # The checkpoint's event and the one audit.view written since the full verification: not the whole log.
+    assert hashed == [head - 1, head]
+    assert "De hele keten is het laatst gecontroleerd op" in body
+    assert "Het auditlog is intact" in body
+
+
+def test_a_failed_full_verification_is_shown_on_the_page(client, auditor, logged):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    client.force_login(auditor)
+    client.get(URL)  # the checkpoint now lies past event 2
+    AuditEvent.objects.filter(seq=2).update(action="role.tampered")
+    with pytest.raises(CommandError):
+        call_command("verify_audit")
+    body = client.get(URL).content.decode()
+    assert "Het auditlog is NIET intact" in body
+    assert "NIET intact vanaf regel 2" in body
 
 
 def test_people_list_read_is_audited(client, make_user, organisation, unit):
@@ -190,5 +225,11 @@ def test_audit_log_in_the_browser(page, make_user, organisation):
     expect(rows.first).to_contain_text("role.revoke")
 
     AuditEvent.objects.filter(seq=1).update(action="role.tampered")
+    # Event 1 was verified on the first visit: the page checks only newer events, the full verification finds it.
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("verify_audit")
     visit(page, URL)
     expect(page.get_by_role("alert")).to_contain_text("De eerste foute regel is nummer 1.")
