@@ -452,7 +452,9 @@ def coverage(request):
     scope = selectors.coverage_scope(request.user)
     if scope is None:
         raise Http404
-    items = [selectors.coverage(r, scope=scope) for r in selectors.active_requirements(request.organisation)]
+    items = selectors.coverage_of_all(
+        request.organisation, selectors.active_requirements(request.organisation), scope=scope
+    )
     _audit_read(request, "learning.coverage_viewed", requirements=len(items))
     return render(request, "learning/coverage.html", {"items": items, "scoped": bool(scope)})
 

@@ -407,3 +407,36 @@ def test_annual_figures_without_the_coverage_course(organisation):
     figures = selectors.annual_figures(organisation, 2024, today=TODAY)
     assert figures["training_coverage"]["percentage"] is None
     assert figures["events"] == [] and figures["events_total"] == 0
+
+
+def test_coverage_of_all_requirements_matches_each_and_costs_two_queries(organisation, moo, workshop, unit):
+    """Issue 12: the coverage page's numbers in a fixed number of grouped queries, equal to the per-requirement ones."""
+    starters = RequirementFactory(
+        organisation=organisation, course__title="Starters", new_starters_only=True, applies_from=dt.date(2025, 1, 1)
+    )
+    water = OrgUnitFactory(organisation=organisation, parent=unit, name="Water")
+    boss = employee(organisation, unit=water, start_date=dt.date(2010, 1, 1))
+    attend(moo, boss)
+    for start in (dt.date(2012, 1, 1), dt.date(2025, 3, 1)):
+        attend(starters, employee(organisation, unit=water, manager=boss, start_date=start))
+    employee(organisation, unit=unit, start_date=dt.date(2020, 1, 1))
+
+    def shape(coverage):
+        return [(r.label, r.employees, r.done, r.overdue) for r in coverage.rows]
+
+    def measure(requirements):
+        with CaptureQueriesContext(connection) as ctx:
+            result = selectors.coverage_of_all(organisation, requirements, scope=Q(), on=TODAY)
+        return result, len(ctx.captured_queries)
+
+    requirements = selectors.active_requirements(organisation)
+    together, queries = measure(requirements)
+    assert [shape(c) for c in together] == [shape(selectors.coverage(r, scope=Q(), on=TODAY)) for r in requirements]
+    assert shape(together[[r.pk for r in requirements].index(workshop.pk)]) == [("Directie/Water", 1, 0, 1)]
+    assert queries == 2
+    for n in range(4):
+        RequirementFactory(organisation=organisation, course__title=f"Extra {n}")
+    more, queries = measure(selectors.active_requirements(organisation))
+    assert len(more) == 7 and queries == 2
+    scoped = selectors.coverage_of_all(organisation, requirements, scope=water.subtree_q("unit__"), on=TODAY)
+    assert {row.label for c in scoped for row in c.rows} == {"Directie/Water"}
