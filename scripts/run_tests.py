@@ -8,6 +8,10 @@
 
 Arguments are passed to pytest; with arguments, only the SQLite run happens unless --postgres is given.
 ``--quick`` skips the static checks. Exit status is non-zero when anything fails.
+
+Parallel runs (docs/testing.md): when no test path is given, each pytest run is spread over one pytest-xdist worker
+per available core (``-n``); ``--serial`` runs in one process, ``--parallel`` spreads a run with paths too, and
+``PLEIN_TEST_WORKERS=N`` chooses the number of workers. An explicit ``-n``/``--numprocesses``/``-p no:xdist`` wins.
 """
 
 import os
@@ -138,11 +142,48 @@ def postgres_url() -> str | None:
         return None
 
 
+OWN_FLAGS = {"--quick", "--postgres", "--only-postgres", "--serial", "--parallel"}
+
+
+def worker_count() -> int:
+    """One xdist worker per core this process may use (PLEIN_TEST_WORKERS overrides); 1 means serial."""
+    wanted = os.environ.get("PLEIN_TEST_WORKERS", "").strip()
+    if wanted:
+        return max(1, int(wanted))
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def names_tests(args: list[str]) -> bool:
+    """Whether the pytest arguments name test files, directories or node ids (a small, targeted run)."""
+    return any(not a.startswith("-") and ("::" in a or (ROOT / a.split("::")[0]).exists()) for a in args)
+
+
+def xdist_args(pytest_args: list[str], *, serial: bool, parallel: bool) -> list[str]:
+    """``-n N`` for a whole-suite run (or when asked with --parallel); nothing for a run of a few named tests."""
+    if serial or any(
+        a in {"-n", "--numprocesses", "--dist"} or a.startswith(("-n", "--numprocesses=")) for a in pytest_args
+    ):
+        return []
+    if any(a == "no:xdist" or a == "-pno:xdist" for a in pytest_args):
+        return []
+    if names_tests(pytest_args) and not parallel:
+        return []
+    workers = worker_count()
+    # --dist load keeps each worker's tests in collection order, so browser tests stay last in every worker.
+    return ["-n", str(workers), "--dist", "load"] if workers > 1 else []
+
+
 def main(argv: list[str]) -> int:
     quick = "--quick" in argv
     force_pg = "--postgres" in argv
     only_pg = "--only-postgres" in argv
-    pytest_args = [a for a in argv if a not in {"--quick", "--postgres", "--only-postgres"}]
+    serial = "--serial" in argv
+    parallel = "--parallel" in argv
+    pytest_args = [a for a in argv if a not in OWN_FLAGS]
+    run_args = [*xdist_args(pytest_args, serial=serial, parallel=parallel), *pytest_args]
     failed: list[str] = []
     env = {"PLEIN_ENV": "test", "PYTHONHASHSEED": "0"}
     env.pop("DATABASE_URL", None)
@@ -161,7 +202,7 @@ def main(argv: list[str]) -> int:
         if check_messages():
             failed.append("translations")
 
-    pytest = [str(VENV_BIN / "pytest"), *pytest_args]
+    pytest = [str(VENV_BIN / "pytest"), *run_args]
     if not only_pg:
         step("pytest on SQLite")
         sqlite_env = {**env, "DATABASE_URL": "sqlite:///:memory:"}
