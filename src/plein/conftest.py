@@ -1,6 +1,7 @@
 """Fixtures shared by every app's tests."""
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from plein.core import roles as R
 from plein.core.tests.factories import (
@@ -10,6 +11,24 @@ from plein.core.tests.factories import (
     RoleAssignmentFactory,
     UserFactory,
 )
+
+# Property-based tests: the same number of examples as hypothesis' default (tests that want fewer or more say so),
+# but no per-example deadline. The suite runs two workers on a shared two-core machine, where a slow moment says
+# nothing about the code; a deadline there only makes tests flaky. Speed is measured by the benchmarks instead.
+hypothesis_settings.register_profile("plein", deadline=None)
+hypothesis_settings.load_profile("plein")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_root_per_process(tmp_path_factory):
+    """Uploaded files go to a folder of this test process, not to var/media: with pytest-xdist (``-n``) every worker
+    has its own, so workers never see each other's files. Tests that look at their files still set their own."""
+    from django.test.utils import override_settings
+
+    override = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    override.enable()
+    yield
+    override.disable()
 
 
 @pytest.fixture(autouse=True)
