@@ -533,6 +533,8 @@ PLEIN = {
     # Wet bescherming klokkenluiders / EU Directive 2019/1937 art. 9
     "ACKNOWLEDGEMENT_DAYS": env_int("PLEIN_ACKNOWLEDGEMENT_DAYS", 7),
     "FEEDBACK_MONTHS": env_int("PLEIN_FEEDBACK_MONTHS", 3),
+    # Dossiers: the web address of the integrity regulation named in the acknowledgement letter (a channel may override).
+    "DOSSIERS_REGULATION_URL": env("PLEIN_DOSSIERS_REGULATION_URL", ""),
     # Ambtenarenwet art. 5: the oath is taken when entering service
     "OATH_TERM_MONTHS": env_int("PLEIN_OATH_TERM_MONTHS", 3),
     "OATH_EMPLOYMENT_TYPES": env_list("PLEIN_OATH_EMPLOYMENT_TYPES", ["vast", "tijdelijk", "stagiair"]),
