@@ -37,11 +37,23 @@ WHO: tuple[str, ...] = (ANONYMOUS, OTHER_ORGANISATION, OWNER, UNIT_MANAGER, *R.R
 
 # Namespaces whose every route must have an entry. The others are checked by plein.core.url_policy (anonymous
 # visitors, API tokens) and by their own apps' permission tests, and are listed here until they join the matrix.
-COVERED_NAMESPACES = frozenset({"core", "oaths", "positions", "declarations", "reports", "api_tokens", "consultations"})
+COVERED_NAMESPACES = frozenset(
+    {
+        "core",
+        "oaths",
+        "positions",
+        "declarations",
+        "reports",
+        "api_tokens",
+        "consultations",
+        "learning",
+        "deliberation",
+        "annual_report",
+        "portal",
+    }
+)
 NOT_YET_COVERED_NAMESPACES: tuple[str, ...] = (
-    "portal",  # the portal (issue 10): public pages and the editors' management pages
     "admin",  # the Django admin: superusers only (test_url_policy)
-    "api",  # the REST API: tokens with scopes, no sessions (test_url_policy, plein.api tests)
     "(root)",  # unnamespaced: allauth's account pages, set_language, Wagtail's page and document routes
     "wagtailadmin_pages",  # Wagtail's CMS (/cms/): editors and the integrity coordinator (ADR 0003)
     "wagtailadmin_workflows",
@@ -58,9 +70,6 @@ NOT_YET_COVERED_NAMESPACES: tuple[str, ...] = (
     "wagtailsnippets",
     "wagtailusers_users",
     "wagtailusers_groups",
-    "learning",  # Leren & bewustwording: being built (issue 11)
-    "deliberation",  # Moreel beraad: being built
-    "annual_report",  # Jaarverslag: being built
     "dossiers_oversight",  # Dossiers statistics and retention (issue 5): every role tested in dossiers/tests
 )
 
@@ -89,6 +98,27 @@ LOGGED_IN = (OTHER_ORGANISATION, OWNER, UNIT_MANAGER, *R.ROLES)
 STAFF = (OWNER, UNIT_MANAGER, *R.ROLES)
 
 POLICY: dict[str, Access] = {
+    # Jaarverslag (issue 11): the IC writes, the competent authority (directie) approves, publishes and reopens, the
+    # auditor reads; a published report is public. A generated file is its requester's own (the IC's here).
+    "annual_report:approve": _access(R.COMPETENT_AUTHORITY),
+    "annual_report:edit_section": _access(R.INTEGRITY_COORDINATOR),
+    "annual_report:file_request": _access(R.INTEGRITY_COORDINATOR, R.COMPETENT_AUTHORITY, R.AUDITOR),
+    "annual_report:index": _access(R.INTEGRITY_COORDINATOR, R.COMPETENT_AUTHORITY, R.AUDITOR),
+    "annual_report:job": _access(R.INTEGRITY_COORDINATOR),
+    "annual_report:job_download": _access(R.INTEGRITY_COORDINATOR),
+    "annual_report:job_status": _access(R.INTEGRITY_COORDINATOR),
+    "annual_report:plan": _access(R.INTEGRITY_COORDINATOR, R.COMPETENT_AUTHORITY, R.AUDITOR),
+    "annual_report:plan_create": _access(R.INTEGRITY_COORDINATOR),
+    "annual_report:plan_delete": _access(R.INTEGRITY_COORDINATOR),
+    "annual_report:plan_edit": _access(R.INTEGRITY_COORDINATOR),
+    "annual_report:public_index": _access(*EVERYONE),
+    "annual_report:public_json": _access(*EVERYONE),
+    "annual_report:public_pdf": _access(*EVERYONE),
+    "annual_report:public_report": _access(*EVERYONE),
+    "annual_report:publish": _access(R.INTEGRITY_COORDINATOR, R.COMPETENT_AUTHORITY),
+    "annual_report:reopen": _access(R.COMPETENT_AUTHORITY),
+    "annual_report:report": _access(R.INTEGRITY_COORDINATOR, R.COMPETENT_AUTHORITY, R.AUDITOR),
+    "annual_report:submit": _access(R.INTEGRITY_COORDINATOR),
     "api_tokens:list": _access(R.FUNCTIONAL_ADMIN),
     "api_tokens:revoke": _access(R.FUNCTIONAL_ADMIN),
     "core:audit_log": _access(R.INTEGRITY_COORDINATOR, R.AUDITOR),
@@ -149,6 +179,80 @@ POLICY: dict[str, Access] = {
     "declarations:mine": _access(*STAFF),
     "declarations:public_register": _access(*EVERYONE),
     "declarations:public_register_export": _access(*EVERYONE),
+    # Moreel beraad (issue 9). The owner asked for the session, leads it as its assigned facilitator and proposed the
+    # library dilemma; the unit manager takes part in the session. The facilitator column is a facilitator assigned
+    # to nothing here, and the IC plans sessions but does not see what is said in them.
+    "deliberation:facilitator_edit": _access(OWNER, R.INTEGRITY_COORDINATOR),
+    "deliberation:facilitator_list": _access(R.INTEGRITY_COORDINATOR),
+    "deliberation:figures": _access(R.INTEGRITY_COORDINATOR, R.AUDITOR),
+    "deliberation:index": _access(*STAFF),
+    "deliberation:join": _access(*STAFF),
+    "deliberation:library": _access(*STAFF),
+    "deliberation:library_entry": _access(OWNER, R.INTEGRITY_COORDINATOR),  # a proposal, not yet published
+    "deliberation:library_feature": _access(R.INTEGRITY_COORDINATOR),
+    "deliberation:library_new": _access(R.INTEGRITY_COORDINATOR),
+    "deliberation:library_review": _access(R.INTEGRITY_COORDINATOR),
+    "deliberation:library_withdraw": _access(R.INTEGRITY_COORDINATOR),
+    "deliberation:method_change": _access(R.INTEGRITY_COORDINATOR),
+    "deliberation:method_create": _access(R.INTEGRITY_COORDINATOR),
+    "deliberation:method_detail": _access(OWNER, R.INTEGRITY_COORDINATOR, R.FACILITATOR),
+    "deliberation:method_list": _access(OWNER, R.INTEGRITY_COORDINATOR, R.FACILITATOR),
+    "deliberation:monthly": _access(*STAFF),
+    "deliberation:monthly_vote": _access(*STAFF),
+    "deliberation:participate": _access(UNIT_MANAGER),
+    "deliberation:participate_live": _access(UNIT_MANAGER),
+    "deliberation:projection": _access(OWNER, UNIT_MANAGER),
+    "deliberation:projection_live": _access(OWNER, UNIT_MANAGER),
+    "deliberation:proposal_change": _access(OWNER),
+    "deliberation:propose": _access(OWNER),
+    "deliberation:record_pdf": _access(OWNER, UNIT_MANAGER),
+    "deliberation:request_create": _access(*STAFF),
+    "deliberation:request_decline": _access(R.INTEGRITY_COORDINATOR),
+    "deliberation:request_detail": _access(OWNER, R.INTEGRITY_COORDINATOR),
+    "deliberation:request_list": _access(R.INTEGRITY_COORDINATOR),
+    "deliberation:request_plan": _access(R.INTEGRITY_COORDINATOR),
+    "deliberation:request_withdraw": _access(OWNER),
+    "deliberation:session_add": _access(OWNER, UNIT_MANAGER),
+    "deliberation:session_cancel": _access(OWNER, R.INTEGRITY_COORDINATOR),
+    "deliberation:session_choice": _access(OWNER, UNIT_MANAGER),
+    "deliberation:session_close": _access(OWNER),
+    "deliberation:session_code": _access(OWNER),
+    "deliberation:session_create": _access(R.INTEGRITY_COORDINATOR),
+    "deliberation:session_dilemma": _access(OWNER),
+    "deliberation:session_invite": _access(OWNER, R.INTEGRITY_COORDINATOR),
+    "deliberation:session_list": _access(OWNER, R.INTEGRITY_COORDINATOR, R.FACILITATOR),
+    "deliberation:session_matrix": _access(OWNER),
+    "deliberation:session_plan": _access(OWNER, R.INTEGRITY_COORDINATOR),
+    "deliberation:session_present": _access(OWNER),
+    "deliberation:session_remove": _access(OWNER),
+    "deliberation:session_start": _access(OWNER),
+    "deliberation:session_step": _access(OWNER),
+    "deliberation:session_text": _access(OWNER),
+    "deliberation:workspace": _access(OWNER),
+    # Leren & bewustwording (issue 10). The owner keeps the event's attendance list (a host) and is registered for it;
+    # a learning record is seen by HR, the IC and the manager of the person's unit (their own one under "mine").
+    "learning:attendance": _access(OWNER, R.INTEGRITY_COORDINATOR, R.HR),
+    "learning:attendance_add": _access(OWNER, R.INTEGRITY_COORDINATOR, R.HR),
+    "learning:attendance_update": _access(OWNER, R.INTEGRITY_COORDINATOR, R.HR),
+    "learning:complete": _access(*STAFF),
+    "learning:course_create": _access(R.INTEGRITY_COORDINATOR, R.HR),
+    "learning:coverage": _access(UNIT_MANAGER, R.MANAGER, R.INTEGRITY_COORDINATOR, R.HR),
+    "learning:event_create": _access(R.INTEGRITY_COORDINATOR, R.HR),
+    "learning:event_detail": _access(*STAFF),
+    "learning:event_edit": _access(R.INTEGRITY_COORDINATOR, R.HR),
+    "learning:event_ics": _access(*STAFF),
+    "learning:events": _access(*STAFF),
+    "learning:feed": _access(*EVERYONE),
+    "learning:figures": _access(R.INTEGRITY_COORDINATOR, R.HR, R.AUDITOR),
+    "learning:mine": _access(*STAFF),
+    "learning:module_download": _access(*STAFF),
+    "learning:record": _access(UNIT_MANAGER, R.INTEGRITY_COORDINATOR, R.HR),
+    "learning:records": _access(UNIT_MANAGER, R.MANAGER, R.INTEGRITY_COORDINATOR, R.HR),
+    "learning:register": _access(*STAFF),
+    "learning:requirement_create": _access(R.INTEGRITY_COORDINATOR, R.HR),
+    "learning:requirement_stop": _access(R.INTEGRITY_COORDINATOR, R.HR),
+    "learning:requirements": _access(R.INTEGRITY_COORDINATOR, R.HR),
+    "learning:unregister": _access(*STAFF),
     "oaths:ceremony_create": _access(R.INTEGRITY_COORDINATOR, R.HR),
     "oaths:ceremony_detail": _access(R.INTEGRITY_COORDINATOR, R.HR),
     "oaths:ceremony_edit": _access(R.INTEGRITY_COORDINATOR, R.HR),
@@ -189,6 +293,26 @@ POLICY: dict[str, Access] = {
     "positions:talk": _access(R.HR),
     "positions:vog_add": _access(R.HR),
     "positions:vog_edit": _access(R.HR),
+    # The portal (issue 10): public polls and search; every employee votes and acknowledges; editors and the IC keep
+    # policy documents and polls; acknowledgement coverage (per person) is for the IC, HR and managers, not editors.
+    "portal:acknowledge": _access(*STAFF),
+    "portal:campaign_close": _access(R.INTEGRITY_COORDINATOR),
+    "portal:campaign_coverage": _access(UNIT_MANAGER, R.MANAGER, R.INTEGRITY_COORDINATOR, R.HR),
+    "portal:campaign_start": _access(R.INTEGRITY_COORDINATOR),
+    "portal:policy_admin": _access(UNIT_MANAGER, R.MANAGER, R.INTEGRITY_COORDINATOR, R.HR, R.EDITOR),
+    "portal:policy_document": _access(UNIT_MANAGER, R.MANAGER, R.INTEGRITY_COORDINATOR, R.HR, R.EDITOR),
+    "portal:policy_document_create": _access(R.INTEGRITY_COORDINATOR, R.EDITOR),
+    "portal:policy_document_edit": _access(R.INTEGRITY_COORDINATOR, R.EDITOR),
+    "portal:policy_version_create": _access(R.INTEGRITY_COORDINATOR, R.EDITOR),
+    "portal:policy_version_edit": _access(R.INTEGRITY_COORDINATOR, R.EDITOR),
+    "portal:poll_admin": _access(R.INTEGRITY_COORDINATOR, R.EDITOR),
+    "portal:poll_close": _access(R.INTEGRITY_COORDINATOR, R.EDITOR),
+    "portal:poll_create": _access(R.INTEGRITY_COORDINATOR, R.EDITOR),
+    "portal:poll_detail": _access(*EVERYONE),
+    "portal:poll_edit": _access(R.INTEGRITY_COORDINATOR, R.EDITOR),
+    "portal:poll_list": _access(*EVERYONE),
+    "portal:poll_vote": _access(*STAFF),
+    "portal:search": _access(*EVERYONE),
     "reports:admin_channel_edit": _access(R.FUNCTIONAL_ADMIN),
     "reports:admin_channel_new": _access(R.FUNCTIONAL_ADMIN),
     "reports:admin_channel_team": _access(R.FUNCTIONAL_ADMIN),
@@ -221,6 +345,42 @@ POLICY: dict[str, Access] = {
     "reports:vault_unlock": _access(
         R.INTEGRITY_COORDINATOR, R.CONFIDENTIAL_ADVISER, R.INVESTIGATOR, R.COMPETENT_AUTHORITY
     ),
+}
+
+
+# The REST API (/api/) is token-authenticated, with scopes, and ignores sessions, so its routes get a table of their
+# own with the visitors that matter there (issue 13: "every URL and API route"). Every route of API_NAMESPACES must
+# have an entry; test_access_matrix.py sends every method the route accepts as every token visitor.
+NO_TOKEN = "no_token"  # no Authorization header at all
+SESSION = "session"  # logged in on the website as the integrity coordinator, but no token
+WRONG_SCOPE = "wrong_scope"  # a valid token of this organisation without the scope the route needs
+OTHER_ORGANISATION_TOKEN = "other_organisation_token"  # the right scope, but of another organisation
+RIGHT_SCOPE = "right_scope"  # a valid token of this organisation with the route's scope
+API_WHO: tuple[str, ...] = (NO_TOKEN, SESSION, WRONG_SCOPE, OTHER_ORGANISATION_TOKEN, RIGHT_SCOPE)
+API_NAMESPACES = frozenset({"api"})
+
+
+def _api_access(*who: str, why: str = "") -> Access:
+    unknown = set(who) - set(API_WHO)
+    if unknown:
+        raise ValueError(f"unknown API visitors in the access policy: {sorted(unknown)}")
+    return Access(frozenset(who), why)
+
+
+# "Allowed" for another organisation's token on a list or a write means: it answers, about (or into) its own
+# organisation only; the test asserts that no record of this organisation is in the answer. Its objects are another
+# organisation's: a detail route with this organisation's record answers 404 to it.
+_OWN_ORGANISATION = "answers with (or writes into) the token's own organisation only"
+API_POLICY: dict[str, Access] = {
+    "api:docs": _api_access(*API_WHO, why="the API's documentation page: no data"),
+    "api:person-detail": _api_access(RIGHT_SCOPE),
+    "api:person-list": _api_access(OTHER_ORGANISATION_TOKEN, RIGHT_SCOPE, why=_OWN_ORGANISATION),
+    "api:person-sync": _api_access(OTHER_ORGANISATION_TOKEN, RIGHT_SCOPE, why=_OWN_ORGANISATION),
+    "api:position-detail": _api_access(RIGHT_SCOPE),
+    "api:position-list": _api_access(OTHER_ORGANISATION_TOKEN, RIGHT_SCOPE, why=_OWN_ORGANISATION),
+    "api:schema": _api_access(*API_WHO, why="the OpenAPI schema: the API's shape, no data"),
+    "api:unit-detail": _api_access(RIGHT_SCOPE),
+    "api:unit-list": _api_access(OTHER_ORGANISATION_TOKEN, RIGHT_SCOPE, why=_OWN_ORGANISATION),
 }
 
 
@@ -265,4 +425,20 @@ def render_markdown() -> str:
     for name in sorted(POLICY):
         allowed = POLICY[name].allowed
         out.append(f"| `{name}` | " + " | ".join("✓" if who in allowed else "–" for who in WHO) + " |")
+    out += [
+        "",
+        "### API routes by token",
+        "",
+        "The REST API (`/api/`) takes no session: a request carries a token with scopes (`Authorization: Bearer`). "
+        "Every method a route accepts was sent as: *no token*; a *session* of the integrity coordinator without a "
+        "token; a token of this organisation with the *wrong scope*; a token with the right scope of *another "
+        "organisation* (✓ on a list or a write means it answers about or writes into its own organisation only, "
+        "checked in the answer; this organisation's records are not found for it); the *right scope*.",
+        "",
+        "| Route | no token | session | wrong scope | other org token | right scope |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name in sorted(API_POLICY):
+        allowed = API_POLICY[name].allowed
+        out.append(f"| `{name}` | " + " | ".join("✓" if who in allowed else "–" for who in API_WHO) + " |")
     return "\n".join(out) + "\n"
