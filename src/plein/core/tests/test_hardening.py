@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from urllib.parse import urlsplit
@@ -102,6 +103,24 @@ def call(client: Client, method: str, path: str, **kwargs):
         return None, f"raised {exc!r}"
 
 
+REFERRER_META = re.compile(
+    r"<meta\s+[^>]*name=[\"']?referrer[\"']?[^>]*>",
+    re.IGNORECASE,
+)
+
+
+def referrer_metas(response) -> list[str]:
+    """The policies of the page's ``<meta name="referrer">`` tags ([] for a page without, or no HTML)."""
+    if "html" not in response.headers.get("Content-Type", "") or getattr(response, "streaming", False):
+        return []
+    html = response.content.decode(errors="replace")
+    found = []
+    for tag in REFERRER_META.findall(html):
+        content = re.search(r"content=[\"']?([\w-]+)", tag, re.IGNORECASE)
+        found.append(content.group(1).lower() if content else "")
+    return found
+
+
 def header_problems(path: str, response) -> list[str]:
     """What is wrong with the security headers of one response ([] when nothing)."""
     problems = []
@@ -140,6 +159,10 @@ def header_problems(path: str, response) -> list[str]:
     want_referrer = "no-referrer" if path.startswith(no_referrer_prefixes()) else "same-origin"
     if response.headers.get("Referrer-Policy") != want_referrer:
         problems.append(f"Referrer-Policy is {response.headers.get('Referrer-Policy')}, not {want_referrer}")
+    # A <meta name="referrer"> applies after the header in the browser: it may only repeat the header's policy.
+    for meta in referrer_metas(response):
+        if meta != want_referrer:
+            problems.append(f'<meta name="referrer" content="{meta}"> overrides Referrer-Policy {want_referrer}')
     if response.has_header("Location") and offsite(response["Location"]):
         problems.append(f"redirects off-site to {response['Location']}")
     return problems
@@ -233,6 +256,54 @@ def test_reporter_pages_send_no_referrer_and_the_rest_same_origin(client, organi
         assert client.get(reverse("reports:start"))["Referrer-Policy"] == "same-origin"
 
 
+def test_reporter_pages_have_no_referrer_meta_that_weakens_the_header(client, organisation):
+    """On the reporter pages the header (no-referrer) decides alone; elsewhere the meta repeats same-origin."""
+    for name in ("reports:start", "reports:receipt_login"):
+        response = client.get(reverse(name))
+        assert response["Referrer-Policy"] == "no-referrer"
+        assert referrer_metas(response) == [], name
+    not_found = client.get("/melden/bestaat-niet/")  # the error page is a reporter page too
+    assert not_found.status_code == 404
+    assert not_found["Referrer-Policy"] == "no-referrer" and referrer_metas(not_found) == []
+    home = client.get(reverse("core:structure"))
+    assert home["Referrer-Policy"] == "same-origin" and referrer_metas(home) == ["same-origin"]
+
+
+@pytest.mark.parametrize("secure", [False, True])
+def test_reporter_forms_post_with_origin_null_under_no_referrer(secure, organisation, make_user, settings, tmp_path):
+    """A browser on a no-referrer page sends ``Origin: null`` with its form posts: the reporter pages accept that
+    (with a valid CSRF token), everything else still refuses it, and a missing token is refused everywhere."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.MEDIA_ROOT = tmp_path / "media"
+    _handler, channel = _reporting_with_report(organisation, make_user)
+    submission = _submit(channel)
+    client = Client(enforce_csrf_checks=True)
+    login_url = reverse("reports:receipt_login")
+    page = client.get(login_url, secure=secure).content.decode()
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    null = {"HTTP_ORIGIN": "null", "secure": secure}
+    refused = client.post(login_url, {"code": submission.receipt_code}, **null)
+    assert refused.status_code == 403  # Origin null is no substitute for the token
+    opened = client.post(login_url, {"code": submission.receipt_code, "csrfmiddlewaretoken": csrf}, **null)
+    assert opened.status_code == 302, opened.content[:300]
+    foreign = client.post(
+        login_url,
+        {"code": submission.receipt_code, "csrfmiddlewaretoken": csrf},
+        HTTP_ORIGIN="https://evil.example",
+        secure=secure,
+    )
+    assert foreign.status_code == 403  # a real foreign origin is still refused
+    other = Client(enforce_csrf_checks=True)
+    login_page = other.get(reverse("account_login"), secure=secure).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login_page).group(1)
+    elsewhere = other.post(
+        reverse("account_login"), {"login": "x@example.org", "password": "x", "csrfmiddlewaretoken": token}, **null
+    )
+    assert elsewhere.status_code == 403  # outside the reporter pages, Origin null stays refused
+
+
 def test_the_header_checks_catch_what_they_should():
     from django.http import HttpResponse
 
@@ -243,6 +314,9 @@ def test_the_header_checks_catch_what_they_should():
     assert any("nosniff" in p for p in problems)
     assert any("frame-ancestors" in p for p in problems)
     assert any("Referrer-Policy" in p for p in problems)
+    page = HttpResponse('<html><head><meta name="referrer" content="same-origin"></head></html>')
+    page["Referrer-Policy"] = "no-referrer"
+    assert any("overrides Referrer-Policy no-referrer" in p for p in header_problems("/melden/", page))
     for target in ("https://evil.example/", "//evil.example", "/\\evil.example", "javascript:alert(1)"):
         assert offsite(target), target
     assert not offsite("/accounts/login/?next=https://evil.example/")
