@@ -187,6 +187,72 @@ def test_django_admin_refuses_staff_who_are_not_superusers(client, make_user):
     assert client.get(reverse("admin:index")).status_code == 200
 
 
+# --- what stays out of the role matrix (plein.core.access_policy.NOT_YET_COVERED_NAMESPACES) ---------------------------
+#
+# Wagtail's CMS (/cms/, the wagtail* namespaces and the unnamespaced wagtailadmin_* names) is kept out of the role
+# matrix on purpose: it is one gate by role (``wagtailadmin.access_admin``: editors and the integrity coordinator,
+# plein.portal.rules) in front of Wagtail's own page and collection permissions, which the portal's groups carry and
+# plein/portal/tests/test_permissions.py tests. Its ~140 routes need Wagtail's page tree as objects and have nothing
+# to do with our records, so the gate is what we assert here, on every CMS route. The unnamespaced "(root)" routes are
+# allauth's account pages (the visitor's own account only: nothing of someone else's to reach), the language switch
+# and Wagtail's page and document serving (public, PUBLIC_URL_NAMES); the Django admin is for superusers only (above).
+
+
+def cms_routes():
+    return [r for r in iter_routes() if r.path.startswith(settings.PLEIN_CMS_PREFIX)]
+
+
+def test_the_cms_is_closed_to_every_role_but_editors_and_the_ic(make_user, organisation):
+    from plein.core.tests.factories import EmployeeFactory, OrganisationFactory, RoleAssignmentFactory
+    from plein.portal import services as portal_services
+
+    portal_services.ensure_portal_setup()
+    routes = cms_routes()
+    assert len(routes) > 100
+    everything_else = make_user(*[code for code in R.ROLES if code not in (R.EDITOR, R.INTEGRITY_COORDINATOR)])
+    other = OrganisationFactory(slug="elders", name="Elders")
+    outsider = UserFactory()
+    EmployeeFactory(organisation=other, user=outsider, email=outsider.email)
+    for code in (R.EDITOR, R.INTEGRITY_COORDINATOR):
+        RoleAssignmentFactory(organisation=other, user=outsider, role=code)
+    for user in (everything_else, outsider):
+        client = Client()
+        client.force_login(user)
+        failures = check_protected(client, routes)
+        assert not failures, f"CMS routes that let {user} in:\n" + "\n".join(failures)
+    for code in (R.EDITOR, R.INTEGRITY_COORDINATOR):
+        client = Client()
+        client.force_login(make_user(code))
+        assert client.get(reverse("wagtailadmin_home")).status_code == 200, code
+
+
+# Wagtail's page and document serving (public) and its front-end login, which sends the visitor on to allauth.
+WAGTAIL_SERVING = frozenset({"wagtail_serve", "wagtaildocs_serve", "wagtailcore_login"})
+
+
+def test_root_routes_are_allauth_the_language_switch_wagtail_serving_and_the_cms():
+    """What "(root)" holds, so that a new unnamespaced route of our own (which would escape the matrix) fails here."""
+    from plein.core import access_policy
+
+    allowed_modules = ("allauth.", "django.views.i18n", "wagtail.", "django.contrib.admin")
+    strays = []
+    for route in iter_routes():
+        if access_policy.namespace_of(route) != "(root)" or route.path.startswith(settings.PLEIN_CMS_PREFIX):
+            continue
+        module = getattr(route.callback, "__module__", "") or ""
+        view_class = getattr(route.callback, "view_class", None) or getattr(route.callback, "cls", None)
+        if view_class is not None:
+            module = view_class.__module__
+        if (
+            route.path.startswith(("/accounts/", "/django-admin/", "/static/"))
+            or route.name in WAGTAIL_SERVING
+            or module.startswith(allowed_modules)
+        ):
+            continue
+        strays.append(f"{route.name or '(unnamed)'} {route.path} ({module})")
+    assert not strays, f"Unnamespaced routes of our own, outside the access matrix: {strays}. Give them a namespace."
+
+
 # --- the checks themselves catch what they should ------------------------------------------------------------------
 
 
