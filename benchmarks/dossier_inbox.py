@@ -148,6 +148,12 @@ class Data:
                 batch_size=500,
             )
         self.size = size
+        # Planner statistics, as after any bulk load (generate_scale_data does the same): without them PostgreSQL
+        # joins the fresh tables with nested loops and one inbox page takes seconds.
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def _percentile(values: list[float], q: int) -> float:
