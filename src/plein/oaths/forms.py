@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plein.core.forms import PleinFormMixin
 from plein.core.models import Employee, OrgUnit
+from plein.core.widgets import UnitChoiceField
 from plein.oaths.models import Ceremony, Form
 from plein.oaths.selectors import STATUS_DONE, STATUS_DUE, STATUS_OVERDUE
 
@@ -39,7 +40,8 @@ class ObligationFilterForm(OathForm, forms.Form):
             (STATUS_DONE, _("Done")),
         ],
     )
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none(), required=False)
+    # All units of the organisation (hundreds), rendered without a model or a template per option (issue 12).
+    unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none(), required=False)
     started_from = forms.DateField(label=_("Started on or after"), required=False, widget=DateInput())
     started_to = forms.DateField(label=_("Started on or before"), required=False, widget=DateInput())
     q = forms.CharField(label=_("Name or personnel number"), required=False, max_length=100)
@@ -123,7 +125,7 @@ class DilemmaForm(OathForm, forms.Form):
 
 
 class InviteForm(OathForm, forms.Form):
-    unit = forms.ModelChoiceField(label=_("Only people in unit"), queryset=OrgUnit.objects.none(), required=False)
+    unit = UnitChoiceField(label=_("Only people in unit"), queryset=OrgUnit.objects.none(), required=False)
     started_from = forms.DateField(label=_("Started on or after"), required=False, widget=DateInput())
     started_to = forms.DateField(label=_("Started on or before"), required=False, widget=DateInput())
 
