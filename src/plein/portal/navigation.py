@@ -13,7 +13,7 @@ from plein.portal import selectors
 
 def portal_navigation(request):
     # The pages the editors put in the menu ("show in menus" in the CMS), in the order of the page tree.
-    items = [NavItem(page.title, page.url_path_for_menu, order=10 + i) for i, page in enumerate(_menu_pages(request))]
+    items = [NavItem(title, url, order=10 + i) for i, (title, url) in enumerate(_menu_pages(request))]
     items.append(NavItem(gettext_lazy("Search"), reverse("portal:search"), order=75))
     user = request.user
     if user.is_authenticated:
@@ -26,12 +26,9 @@ def portal_navigation(request):
     return items
 
 
-def _menu_pages(request):
-    pages = selectors.menu_pages()
-    for page in pages:
-        # url_path is "/<home slug>/<slug>/"; below the site root the address is "/<slug>/".
-        page.url_path_for_menu = "/" + page.url_path.strip("/").split("/", 1)[-1] + "/"
-    return pages
+def _menu_pages(request) -> list[tuple[str, str]]:
+    # url_path is "/<home slug>/<slug>/"; below the site root the address is "/<slug>/".
+    return [(page.title, "/" + page.url_path.strip("/").split("/", 1)[-1] + "/") for page in selectors.menu_pages()]
 
 
 def portal_start_items(request):

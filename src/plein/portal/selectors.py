@@ -103,18 +103,54 @@ def news_items(*, parent=None, limit: int | None = None):
     return qs[:limit] if limit else qs
 
 
-def menu_pages() -> list:
-    """The published pages right below the home page that editors put in the menu ("show in menus")."""
+MENU_CACHE_KEY = "plein:portal:menu-pages:v1"
+
+
+def _menu_cache_seconds() -> int:
+    """300 s; 0 (no cache) in the test suite, whose cache outlives each test's rolled-back pages."""
+    from django.conf import settings
+
+    default = 0 if getattr(settings, "TESTING", False) else 300
+    return int(getattr(settings, "PLEIN_PORTAL_MENU_CACHE_SECONDS", default))
+
+
+@dataclass(frozen=True)
+class MenuPage:
+    id: int
+    title: str
+    url_path: str
+
+
+def menu_pages() -> list[MenuPage]:
+    """The published pages right below the home page that editors put in the menu ("show in menus").
+
+    Every page's navigation shows them, so they are cached (issue 12): for 5 minutes at most, and
+    dropped at once when any page is saved, published, unpublished, moved or deleted (``forget_menu_pages``,
+    connected in ``PortalConfig.ready``)."""
+    from django.core.cache import cache
     from wagtail.models import Page
 
+    seconds = _menu_cache_seconds()
+    cached = cache.get(MENU_CACHE_KEY) if seconds else None
+    if cached is not None:
+        return [MenuPage(*row) for row in cached]
     home = HomePage.objects.live().values("path", "depth")[:1]
-    return list(
+    rows = list(
         Page.objects.live()
         .in_menu()
         .filter(depth=2 + 1, path__startswith=home.values("path"))
         .order_by("path")
-        .only("id", "title", "url_path", "path", "depth")
+        .values_list("id", "title", "url_path")
     )
+    if seconds:
+        cache.set(MENU_CACHE_KEY, rows, seconds)
+    return [MenuPage(*row) for row in rows]
+
+
+def forget_menu_pages(**kwargs) -> None:
+    from django.core.cache import cache
+
+    cache.delete(MENU_CACHE_KEY)
 
 
 def search_pages(query: str):
