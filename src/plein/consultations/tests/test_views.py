@@ -101,8 +101,8 @@ def test_filters_and_wrong_filter_input(client, organisation, ic, adviser):
     assert response.status_code == 200
     assert response.context["form"].errors["date_to"]
     assert 'value="2025-02-01"' in response.content.decode()
-    response = client.get(url, {"date_from": "gisteren", "topic": "999999"})
-    assert set(response.context["form"].errors) == {"date_from", "topic"}
+    response = client.get(url, {"date_from": "gisteren", "topic": "999999", "handler": "9" * 40})
+    assert set(response.context["form"].errors) == {"date_from", "topic", "handler"}
 
 
 # --- create, detail, change, remove -----------------------------------------------------------------------------------
@@ -127,6 +127,7 @@ def test_record_a_consultation(client, organisation, adviser):
         ({"topic": ""}, "topic"),
         ({"topic": "999999"}, "topic"),
         ({"action": "abc"}, "action"),
+        ({"action": "9" * 40}, "action"),  # larger than any database integer
         ({"note": "x" * 501}, "note"),
     ],
 )
