@@ -736,10 +736,14 @@ class TabularImporter:
                 if result.errors or plan is None:
                     if not result.errors:  # a bug in the subclass: never silently "succeed"
                         raise RuntimeError("plan() returned None without reporting an error")
+                    # Whatever plan() wrote (default lists, for example) goes too: a refused file changes nothing.
+                    transaction.set_rollback(True)
                     return result
                 result.created, result.updated, result.unchanged = plan.created, plan.updated, plan.unchanged
                 result.details = dict(plan.details)
-                if not dry_run:
+                if dry_run:
+                    transaction.set_rollback(True)  # a dry run writes nothing, not even what plan() set up
+                else:
                     self.apply(plan)
                     self.after_apply(plan, result)
         except DatabaseError as exc:

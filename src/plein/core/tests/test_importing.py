@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.utils import translation
 
 from plein.core import importing as imp
@@ -517,6 +517,29 @@ def test_dry_run_reports_and_writes_nothing(organisation):
     assert codes(organisation) == {"F1": "Jurist"}
 
 
+class SettingUpImporter(PositionImporter):
+    """An importer whose plan() sets something up first (as the consultations importer puts in default lists)."""
+
+    def plan(self, rows):
+        Position.objects.get_or_create(organisation=self.organisation, code="SETUP", defaults={"title": "x"})
+        return super().plan(rows)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("data", "dry_run"),
+    [
+        ("functiecode;functienaam;schaal\nF1;Jurist;99\n", False),
+        ("functiecode;functienaam;schaal\nF1;Jurist;9\n", True),
+    ],
+    ids=["refused", "dry-run"],
+)
+def test_what_plan_wrote_is_undone_when_the_file_is_refused_or_a_dry_run(organisation, data, dry_run):
+    result = SettingUpImporter(organisation=organisation).run(csv_bytes(data), dry_run=dry_run, filename="p.csv")
+    assert bool(result.errors) != dry_run
+    assert codes(organisation) == {}
+
+
 @pytest.mark.django_db
 def test_a_failure_while_writing_rolls_everything_back(organisation, monkeypatch):
     run(organisation, csv_bytes("functiecode;functienaam;schaal\nF1;Jurist;10\n"))
@@ -626,3 +649,116 @@ def test_command_without_any_organisation(tmp_path):
     path.write_bytes(csv_bytes(GOOD))
     with pytest.raises(CommandError, match="no organisation yet"):
         call(str(path))
+
+
+# --- every importer of every app: truncated files, zip bombs, formula injection (issue 13, "Must show" 2) ------------
+
+
+def project_importers() -> list[type[imp.TabularImporter]]:
+    """Every TabularImporter of the project's apps (their ``importers`` module, and core's people import)."""
+    import importlib
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if config.name.startswith("plein."):
+            try:
+                importlib.import_module(f"{config.name}.importers")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.importers":
+                    raise
+    importlib.import_module("plein.core.services.people_import")
+    found, todo = [], list(imp.TabularImporter.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if cls.__module__.startswith("plein.") and ".tests." not in cls.__module__:
+            found.append(cls)
+    return sorted(set(found), key=lambda c: f"{c.__module__}.{c.__name__}")
+
+
+IMPORTERS = project_importers()
+
+
+def _row_counts() -> dict[str, int]:
+    from django.apps import apps
+
+    return {m._meta.label: m.objects.count() for m in apps.get_models() if m._meta.app_label not in ("core",)} | {
+        "core.Employee": __import__("plein.core.models", fromlist=["Employee"]).Employee.objects.count()
+    }
+
+
+def _file_for(importer: type[imp.TabularImporter], value: str) -> list[list[str]]:
+    """A header with every column of the importer and two rows with ``value`` in every cell."""
+    header = [column.name for column in importer.columns]
+    return [header, [value] * len(header), [f"{value}2"] * len(header)]
+
+
+def _run_any(importer, organisation, data: bytes, filename: str) -> imp.ImportResult:
+    return importer(organisation=organisation).run(data, filename=filename)
+
+
+def test_every_app_importer_is_found():
+    names = {cls.__name__ for cls in IMPORTERS}
+    assert {"PeopleImporter", "PositionImporter", "EventImporter", "AttendanceImporter"} <= names, names
+    assert len(IMPORTERS) >= 7
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("importer", IMPORTERS, ids=lambda c: c.__name__)
+def test_every_importer_refuses_a_zip_bomb_and_writes_nothing(importer, organisation, monkeypatch):
+    monkeypatch.setattr(imp, "XLSX_RATIO_MIN_BYTES", 1000)
+
+    def bomb(name, content):
+        return content + b" " * 500_000 if name == "xl/worksheets/sheet1.xml" else content
+
+    data = _rezip(xlsx_bytes(_file_for(importer, "x")), bomb)
+    before = _row_counts()
+    result = _run_any(importer, organisation, data, "bom.xlsx")
+    assert len(result.errors) == 1 and "zip bomb" in result.errors[0].message
+    assert _row_counts() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("importer", IMPORTERS, ids=lambda c: c.__name__)
+def test_every_importer_survives_formula_injection(importer, organisation):
+    """Cells that a spreadsheet would run as formulas are refused or stored as plain text, never a crash; a file with
+    errors writes nothing. (Exports neutralise them: test_exports.py.)"""
+    for value in ('=HYPERLINK("http://evil.example")', "+31 6 1234 5678", "-2+3", "@SUM(A1)"):
+        before = _row_counts()
+        rows = _file_for(importer, value)
+        data = csv_bytes("\n".join(";".join(f'"{cell}"' for cell in row) for row in rows) + "\n")
+        result = _run_any(importer, organisation, data, "formules.csv")
+        if result.errors:
+            assert _row_counts() == before, (importer.__name__, value)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("importer", IMPORTERS, ids=lambda c: c.__name__)
+def test_every_importer_survives_truncated_files(importer, organisation):
+    """A file cut off anywhere (an interrupted upload): a clear error or the rows that are complete, never a crash;
+    a file with errors writes nothing."""
+    from hypothesis import HealthCheck, given
+    from hypothesis import settings as hypothesis_settings
+    from hypothesis import strategies as st
+
+    xlsx = xlsx_bytes(_file_for(importer, "Één waarde"))
+    csv = csv_bytes("\n".join(";".join(row) for row in _file_for(importer, "Één waarde")) + "\n", bom=True)
+
+    @hypothesis_settings(
+        max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
+    @given(st.sampled_from(["xlsx", "csv"]), st.floats(min_value=0, max_value=0.999))
+    def check(kind, fraction):
+        whole = xlsx if kind == "xlsx" else csv
+        data = whole[: int(len(whole) * fraction)]
+        before = _row_counts()
+        with transaction.atomic():
+            result = _run_any(importer, organisation, data, f"afgebroken.{kind}")
+            if result.errors:
+                assert _row_counts() == before
+            transaction.set_rollback(True)
+        if kind == "xlsx":
+            assert result.errors, "a cut-off workbook must not be read as if it were whole"
+
+    check()
