@@ -216,7 +216,7 @@ REPORTS = [
         identity={"name": "Demo Melder Twee", "email": "melder2@example.org", "phone": ""},
         state="closed",
         ack_after_days=4,
-        outcome="deels_gegrond",
+        outcome="partly_substantiated",
         category="misbruik_positie",
         conversation=[
             ("team", 4, "We hebben uw melding ontvangen. De integriteitscoördinator neemt contact met u op."),
@@ -240,7 +240,7 @@ REPORTS = [
         },
         state="closed",
         ack_after_days=5,
-        outcome="ongegrond",
+        outcome="not_substantiated",
         category="misbruik_middelen",
         conversation=[
             ("team", 5, "Dank voor uw melding. Wij gaan dit na."),
@@ -311,7 +311,7 @@ REPORTS = [
         identity={"name": "Demo Medewerker Twee", "email": "", "phone": ""},
         state="closed",
         ack_after_days=0,
-        outcome="gegrond",
+        outcome="substantiated",
         category="informatiebeveiliging",
         conversation=[
             ("team", 0, "Dank u. Vraag de ontvanger het bestand te verwijderen. De FG beoordeelt of we moeten melden."),
@@ -528,7 +528,59 @@ def _create_report(spec: DemoReport, channels, handlers, *, received, rng, recov
         Report.objects.filter(pk=report.pk).update(**fields)
     elif spec.category:
         Report.objects.filter(pk=report.pk).update(category=spec.category)
+    _demo_case(report, spec, report_key, author, received=received)
     return report
+
+
+# The stages a demo case went through after receipt was confirmed, with the reason the team wrote (plein.dossiers).
+_DEMO_STEPS = {
+    "acknowledged": [],
+    "in_progress": [("beoordeling", 2, "Ontvankelijk: een vermoeden van een integriteitsschending, nader beoordelen.")],
+    "closed": [
+        ("beoordeling", 2, "Ontvankelijk; feiten verzameld bij de melder."),
+        ("besluit", 20, "Beoordeling afgerond; voorgelegd aan het bevoegd gezag."),
+        ("terugkoppeling", 25, "Besluit genomen; terugkoppeling aan de melder."),
+        ("afgesloten", 30, "Terugkoppeling gegeven; dossier gesloten."),
+    ],
+}
+
+
+def _demo_case(report: Report, spec: DemoReport, report_key: bytes, author, *, received: datetime) -> None:
+    """Give the demo report's case its stage and a timeline with backdated steps (plein.dossiers)."""
+    from plein.dossiers.models import Case, CaseEvent, Outcome, Stage
+
+    report.refresh_from_db()
+    case = Case.objects.get(report=report)
+    case.category = report.category
+    case.outcome = report.outcome if report.outcome in Outcome.values else ""
+    if report.acknowledged_at is not None:
+        case.feedback_due = report.feedback_before
+        case.events.filter(kind=CaseEvent.Kind.ACKNOWLEDGED).update(created_at=report.acknowledged_at)
+    stage = Stage.ONTVANGSTBEVESTIGING if report.acknowledged_at else Stage.ONTVANGEN
+    previous = stage
+    for target, after, why in _DEMO_STEPS.get(spec.state, []):
+        at = report.acknowledged_at + timedelta(days=after)
+        if report.closed_at and at > report.closed_at:
+            at = report.closed_at
+        CaseEvent.objects.create(
+            case=case,
+            kind=CaseEvent.Kind.STAGE,
+            stage_from=previous,
+            stage_to=target,
+            actor=author,
+            created_at=at,
+            data={"has_text": True},
+            ciphertext=crypto.encrypt_json(report_key, {"text": why}),
+        )
+        if target == Stage.TERUGKOPPELING:
+            case.feedback_given_at = at
+        previous = stage = target
+    if spec.state == "closed":
+        case.decision_maker = author
+        case.decided_at = report.closed_at
+        case.feedback_given_at = case.feedback_given_at or report.closed_at
+    case.stage = stage
+    case.save()
 
 
 def _team_of(code: str) -> list[str]:

@@ -66,6 +66,15 @@ def test_demo_channels_teams_and_reports(demo_people, tmp_path):
         holders = set(ReportKey.objects.filter(report=report, kind="handler").values_list("user_id", flat=True))
         assert holders <= members and len(members - holders) <= 1
     assert set(Report.objects.values_list("status", flat=True)) == {"received", "acknowledged", "in_progress", "closed"}
+    # Every demo report has its case (plein.dossiers), in the stage its status implies, with a timeline.
+    from plein.dossiers.models import Case, CaseEvent
+
+    stage_of = {"received": "ontvangen", "acknowledged": "ontvangstbevestiging", "in_progress": "beoordeling"}
+    for case in Case.objects.select_related("report"):
+        assert case.stage == stage_of.get(case.report.status, "afgesloten")
+        assert case.events.filter(kind=CaseEvent.Kind.CREATED).count() == 1
+        if case.report.status == "closed":
+            assert case.outcome and case.events.filter(kind=CaseEvent.Kind.STAGE).count() == 4
     assert Message.objects.filter(direction="reporter").exists() and Message.objects.filter(direction="team").exists()
     assert all(r.received_at.year in (2025, 2026) for r in Report.objects.all())
     # The seed report: no report of a suspected integrity violation in 2024.
