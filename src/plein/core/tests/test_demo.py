@@ -90,6 +90,158 @@ def snapshot(organisation) -> dict:
     }
 
 
+@pytest.fixture(scope="class")
+def demo_organisation(django_db_setup, django_db_blocker):
+    """The default demo (seed and day of this module), loaded once for the tests of ``TestTheDefaultDemo``.
+
+    Those tests only look at the demo. It is loaded in a transaction that stays open while they run and is rolled
+    back after the last one, so no other test sees it; each test runs in its own savepoint inside it (pytest-django's
+    usual isolation), so what a test changes (a login, say) is undone before the next one.
+    """
+    from django.db import transaction
+
+    outer = transaction.atomic()
+
+    def roll_back():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+    with django_db_blocker.unblock():
+        outer.__enter__()
+        try:
+            organisation = load()
+        except BaseException:
+            roll_back()
+            raise
+    yield organisation
+    with django_db_blocker.unblock():
+        roll_back()
+
+
+@pytest.mark.django_db
+class TestTheDefaultDemo:
+    """Tests that only read the demo organisation share one load of it (loading it takes seconds)."""
+
+    def test_load_demo_refuses_an_existing_organisation(self, demo_organisation):
+        before = Employee.objects.count()
+        with pytest.raises(CommandError, match="--replace"):
+            call_command("load_demo", verbosity=0)
+        assert Employee.objects.count() == before
+        assert Organisation.objects.count() == 1
+
+    def test_organisation_people_and_positions_look_real(self, demo_organisation):
+        organisation = demo_organisation
+        employees = list(Employee.objects.filter(organisation=organisation))
+        assert 950 <= len(employees) <= 1050
+
+        types = Counter(e.employment_type for e in employees)
+        assert set(types) == {t.value for t in EmploymentType}
+        assert types[EmploymentType.PERMANENT] > len(employees) * 0.6
+        assert 0 < types[EmploymentType.INTERN] < types[EmploymentType.HIRED] < types[EmploymentType.PERMANENT]
+        starts = [e.start_date for e in employees]
+        assert (TODAY - min(starts)).days > 25 * 365
+        left = [e for e in employees if e.end_date and e.end_date < TODAY]
+        soon = [e for e in employees if e.start_date > TODAY]
+        assert 20 < len(left) < 200 and 5 < len(soon) < 60
+        assert all(e.end_date is None or e.end_date >= e.start_date for e in employees)
+        assert Employee.objects.in_service(TODAY).count() > 800
+
+        assert len({e.personnel_number for e in employees}) == len(employees)
+        assert len({e.email for e in employees}) == len(employees)
+        assert all(e.email.endswith("@veenland.example") for e in employees)
+        assert sum(1 for e in employees if e.infix) > 100
+
+        units = list(OrgUnit.objects.filter(organisation=organisation))
+        top = [u for u in units if u.parent_id is None]
+        assert [(u.name, u.kind) for u in top] == [("Directie", OrgUnit.Kind.DIRECTORATE)]
+        domains = {u.name for u in units if u.kind == OrgUnit.Kind.DOMAIN}
+        assert {"Ruimte en Water", "Economie en Mobiliteit", "Bestuur en Samenleving", "Bedrijfsvoering"} <= domains
+        teams = [u for u in units if u.kind == OrgUnit.Kind.TEAM]
+        assert len(teams) >= 20
+        assert all(u.path == f"{u.parent.path}/{u.name}" for u in units if u.parent)
+
+        positions = list(Position.objects.filter(organisation=organisation))
+        assert 75 <= len(positions) <= 100
+        titles = {p.title for p in positions}
+        for title in ("Beleidsmedewerker", "Vergunningverlener", "Inkoper", "Jurist", "Toezichthouder"):
+            assert title in titles
+        assert {"Financieel adviseur", "Informatiebeveiliger", "Teammanager", "Domeinmanager"} <= titles
+        assert all(p.scale for p in positions if p.code != demo.STAGIAIR_POSITION)
+
+    def test_every_team_has_a_manager_and_there_are_no_cycles(self, demo_organisation):
+        organisation = demo_organisation
+        by_pk = {e.pk: e for e in Employee.objects.filter(organisation=organisation).select_related("position")}
+        for team in OrgUnit.objects.filter(organisation=organisation, kind=OrgUnit.Kind.TEAM):
+            members = [e for e in by_pk.values() if e.unit_id == team.pk]
+            managers = [e for e in members if e.position.title == "Teammanager"]
+            assert len(managers) == 1, team.path
+            manager = managers[0]
+            assert all(e.manager_id == manager.pk for e in members if e is not manager), team.path
+            assert manager.end_date is None and manager.start_date <= TODAY
+            assert by_pk[manager.manager_id].position.title == "Domeinmanager" or team.depth == 1
+
+        tops = [e for e in by_pk.values() if e.manager_id is None]
+        assert [e.position.title for e in tops] == ["Provinciesecretaris / algemeen directeur"]
+        for employee in by_pk.values():
+            seen = set()
+            current = employee
+            while current.manager_id is not None:
+                assert current.pk not in seen, f"manager cycle at {employee.personnel_number}"
+                seen.add(current.pk)
+                current = by_pk[current.manager_id]
+            assert current is tops[0]
+
+    def test_every_integrity_structure_role_is_filled_with_contact_details(self, demo_organisation):
+        organisation = demo_organisation
+        roles = list(StructureRole.objects.filter(organisation=organisation).select_related("employee"))
+        kinds = Counter(r.kind for r in roles)
+        assert set(kinds) == {k.value for k in StructureRole.Kind}
+        assert kinds[StructureRole.Kind.FACILITATOR] == 6
+        assert kinds[StructureRole.Kind.CONFIDENTIAL_ADVISER_EXTERNAL] == 2
+        assert kinds[StructureRole.Kind.CONFIDENTIAL_ADVISER_INTERNAL] >= 1
+        assert kinds[StructureRole.Kind.INVESTIGATOR] >= 1 and kinds[StructureRole.Kind.EMPLOYMENT_LAWYER] >= 1
+        for role in roles:
+            assert role.holder_name and role.go_to_for, role
+            assert role.contact_email.rsplit("@", 1)[1].endswith(".example"), role
+            if role.employee:
+                assert role.employee.end_date is None and role.employee.start_date <= TODAY, role
+        externals = [r for r in roles if r.kind == StructureRole.Kind.CONFIDENTIAL_ADVISER_EXTERNAL]
+        assert all(r.employee is None and r.phone for r in externals)
+
+    def test_every_access_role_has_a_demo_account_that_can_log_in(self, demo_organisation, client):
+        organisation = demo_organisation
+        for code, role in R.ROLES.items():
+            if code == R.EMPLOYEE:
+                user = User.objects.get(email="medewerker@veenland.example")
+                assert not user.role_assignments.exists()
+            else:
+                # The demo account of this role (other people may hold the role too, e.g. a second investigator).
+                persona = next(p for p in demo.PERSONAS if p.role == code)
+                assignment = RoleAssignment.objects.get(
+                    organisation=organisation, role=code, revoked_at__isnull=True, user__email=persona.email
+                )
+                user = assignment.user
+                assert (assignment.unit is not None) == role.unit_scoped
+            assert user.employee.organisation == organisation
+            assert user.employee.email == user.email
+            assert user.email.endswith("@veenland.example")
+            assert client.login(email=user.email, password=demo.DEMO_PASSWORD), code
+            assert code in user_roles(User.objects.get(pk=user.pk))
+            client.logout()
+        assert not client.login(email="ic@veenland.example", password="wrong password")
+
+        assert {row["email"] for row in demo.demo_accounts()} >= {"ic@veenland.example", "hr@veenland.example"}
+        manager = RoleAssignment.objects.get(
+            role=R.MANAGER, user__email=next(p.email for p in demo.PERSONAS if p.role == R.MANAGER)
+        )
+        assert manager.unit == manager.user.employee.unit
+        assert manager.user.employee.reports_to_me.count() > 10
+        secretary = StructureRole.objects.get(kind=StructureRole.Kind.PROVINCIAL_SECRETARY)
+        assert RoleAssignment.objects.filter(role=R.COMPETENT_AUTHORITY, user=secretary.employee.user).exists()
+        coordinator = StructureRole.objects.get(kind=StructureRole.Kind.INTEGRITY_COORDINATOR)
+        assert RoleAssignment.objects.filter(role=R.INTEGRITY_COORDINATOR, user=coordinator.employee.user).exists()
+
+
 @pytest.mark.django_db
 def test_same_seed_gives_identical_data_and_another_seed_does_not():
     first = snapshot(load(seed=7))
@@ -129,16 +281,6 @@ def test_dates_are_relative_to_today():
 
 
 @pytest.mark.django_db
-def test_load_demo_refuses_an_existing_organisation():
-    load()
-    before = Employee.objects.count()
-    with pytest.raises(CommandError, match="--replace"):
-        call_command("load_demo", verbosity=0)
-    assert Employee.objects.count() == before
-    assert Organisation.objects.count() == 1
-
-
-@pytest.mark.django_db
 def test_load_demo_rejects_a_bad_day_and_production(settings):
     with pytest.raises(CommandError, match="JJJJ-MM-DD|YYYY-MM-DD"):
         call_command("load_demo", "--today", "1-6-2025")
@@ -146,126 +288,6 @@ def test_load_demo_rejects_a_bad_day_and_production(settings):
     with pytest.raises(CommandError, match="production"):
         call_command("load_demo", verbosity=0)
     assert not Organisation.objects.exists()
-
-
-@pytest.mark.django_db
-def test_organisation_people_and_positions_look_real():
-    organisation = load()
-    employees = list(Employee.objects.filter(organisation=organisation))
-    assert 950 <= len(employees) <= 1050
-
-    types = Counter(e.employment_type for e in employees)
-    assert set(types) == {t.value for t in EmploymentType}
-    assert types[EmploymentType.PERMANENT] > len(employees) * 0.6
-    assert 0 < types[EmploymentType.INTERN] < types[EmploymentType.HIRED] < types[EmploymentType.PERMANENT]
-    starts = [e.start_date for e in employees]
-    assert (TODAY - min(starts)).days > 25 * 365
-    left = [e for e in employees if e.end_date and e.end_date < TODAY]
-    soon = [e for e in employees if e.start_date > TODAY]
-    assert 20 < len(left) < 200 and 5 < len(soon) < 60
-    assert all(e.end_date is None or e.end_date >= e.start_date for e in employees)
-    assert Employee.objects.in_service(TODAY).count() > 800
-
-    assert len({e.personnel_number for e in employees}) == len(employees)
-    assert len({e.email for e in employees}) == len(employees)
-    assert all(e.email.endswith("@veenland.example") for e in employees)
-    assert sum(1 for e in employees if e.infix) > 100
-
-    units = list(OrgUnit.objects.filter(organisation=organisation))
-    top = [u for u in units if u.parent_id is None]
-    assert [(u.name, u.kind) for u in top] == [("Directie", OrgUnit.Kind.DIRECTORATE)]
-    domains = {u.name for u in units if u.kind == OrgUnit.Kind.DOMAIN}
-    assert {"Ruimte en Water", "Economie en Mobiliteit", "Bestuur en Samenleving", "Bedrijfsvoering"} <= domains
-    teams = [u for u in units if u.kind == OrgUnit.Kind.TEAM]
-    assert len(teams) >= 20
-    assert all(u.path == f"{u.parent.path}/{u.name}" for u in units if u.parent)
-
-    positions = list(Position.objects.filter(organisation=organisation))
-    assert 75 <= len(positions) <= 100
-    titles = {p.title for p in positions}
-    for title in ("Beleidsmedewerker", "Vergunningverlener", "Inkoper", "Jurist", "Toezichthouder"):
-        assert title in titles
-    assert {"Financieel adviseur", "Informatiebeveiliger", "Teammanager", "Domeinmanager"} <= titles
-    assert all(p.scale for p in positions if p.code != demo.STAGIAIR_POSITION)
-
-
-@pytest.mark.django_db
-def test_every_team_has_a_manager_and_there_are_no_cycles():
-    organisation = load()
-    by_pk = {e.pk: e for e in Employee.objects.filter(organisation=organisation).select_related("position")}
-    for team in OrgUnit.objects.filter(organisation=organisation, kind=OrgUnit.Kind.TEAM):
-        members = [e for e in by_pk.values() if e.unit_id == team.pk]
-        managers = [e for e in members if e.position.title == "Teammanager"]
-        assert len(managers) == 1, team.path
-        manager = managers[0]
-        assert all(e.manager_id == manager.pk for e in members if e is not manager), team.path
-        assert manager.end_date is None and manager.start_date <= TODAY
-        assert by_pk[manager.manager_id].position.title == "Domeinmanager" or team.depth == 1
-
-    tops = [e for e in by_pk.values() if e.manager_id is None]
-    assert [e.position.title for e in tops] == ["Provinciesecretaris / algemeen directeur"]
-    for employee in by_pk.values():
-        seen = set()
-        current = employee
-        while current.manager_id is not None:
-            assert current.pk not in seen, f"manager cycle at {employee.personnel_number}"
-            seen.add(current.pk)
-            current = by_pk[current.manager_id]
-        assert current is tops[0]
-
-
-@pytest.mark.django_db
-def test_every_integrity_structure_role_is_filled_with_contact_details():
-    organisation = load()
-    roles = list(StructureRole.objects.filter(organisation=organisation).select_related("employee"))
-    kinds = Counter(r.kind for r in roles)
-    assert set(kinds) == {k.value for k in StructureRole.Kind}
-    assert kinds[StructureRole.Kind.FACILITATOR] == 6
-    assert kinds[StructureRole.Kind.CONFIDENTIAL_ADVISER_EXTERNAL] == 2
-    assert kinds[StructureRole.Kind.CONFIDENTIAL_ADVISER_INTERNAL] >= 1
-    assert kinds[StructureRole.Kind.INVESTIGATOR] >= 1 and kinds[StructureRole.Kind.EMPLOYMENT_LAWYER] >= 1
-    for role in roles:
-        assert role.holder_name and role.go_to_for, role
-        assert role.contact_email.rsplit("@", 1)[1].endswith(".example"), role
-        if role.employee:
-            assert role.employee.end_date is None and role.employee.start_date <= TODAY, role
-    externals = [r for r in roles if r.kind == StructureRole.Kind.CONFIDENTIAL_ADVISER_EXTERNAL]
-    assert all(r.employee is None and r.phone for r in externals)
-
-
-@pytest.mark.django_db
-def test_every_access_role_has_a_demo_account_that_can_log_in(client):
-    organisation = load()
-    for code, role in R.ROLES.items():
-        if code == R.EMPLOYEE:
-            user = User.objects.get(email="medewerker@veenland.example")
-            assert not user.role_assignments.exists()
-        else:
-            # The demo account of this role (other people may hold the role too, e.g. a second investigator).
-            persona = next(p for p in demo.PERSONAS if p.role == code)
-            assignment = RoleAssignment.objects.get(
-                organisation=organisation, role=code, revoked_at__isnull=True, user__email=persona.email
-            )
-            user = assignment.user
-            assert (assignment.unit is not None) == role.unit_scoped
-        assert user.employee.organisation == organisation
-        assert user.employee.email == user.email
-        assert user.email.endswith("@veenland.example")
-        assert client.login(email=user.email, password=demo.DEMO_PASSWORD), code
-        assert code in user_roles(User.objects.get(pk=user.pk))
-        client.logout()
-    assert not client.login(email="ic@veenland.example", password="wrong password")
-
-    assert {row["email"] for row in demo.demo_accounts()} >= {"ic@veenland.example", "hr@veenland.example"}
-    manager = RoleAssignment.objects.get(
-        role=R.MANAGER, user__email=next(p.email for p in demo.PERSONAS if p.role == R.MANAGER)
-    )
-    assert manager.unit == manager.user.employee.unit
-    assert manager.user.employee.reports_to_me.count() > 10
-    secretary = StructureRole.objects.get(kind=StructureRole.Kind.PROVINCIAL_SECRETARY)
-    assert RoleAssignment.objects.filter(role=R.COMPETENT_AUTHORITY, user=secretary.employee.user).exists()
-    coordinator = StructureRole.objects.get(kind=StructureRole.Kind.INTEGRITY_COORDINATOR)
-    assert RoleAssignment.objects.filter(role=R.INTEGRITY_COORDINATOR, user=coordinator.employee.user).exists()
 
 
 @pytest.mark.django_db
