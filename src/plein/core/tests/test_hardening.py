@@ -722,3 +722,20 @@ def test_portal_documents_are_served_only_as_attachments(name, data, client, org
     document = get_document_model().objects.create(title="Gedragscode", file=ContentFile(data, name=name))
     response = client.get(reverse("wagtaildocs_serve", args=[document.id, document.filename]))
     assert_attachment(response)
+
+
+def test_elearning_packages_are_served_only_as_attachments(organisation, make_user, settings, tmp_path):
+    """The third kind of uploaded file that is served: an e-learning package (plein.learning), HTML inside or not."""
+    import datetime as dt
+
+    from plein.learning.models import Kind
+    from plein.learning.tests.factories import EventFactory
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    module = EventFactory(organisation=organisation, kind=Kind.ELEARNING, date=dt.date(2025, 1, 6))
+    module.module_file.save("module.html", ContentFile(b"<html><script>alert(1)</script></html>"), save=True)
+    client = Client()
+    client.force_login(make_user())
+    response = client.get(reverse("learning:module_download", args=[module.pk]))
+    assert_attachment(response)
+    assert response["Content-Type"] == "application/octet-stream"
