@@ -585,7 +585,7 @@ class MonthForm(DeliberationForm, forms.Form):
 
 
 class VoteForm(forms.Form):
-    option = forms.IntegerField()
+    option = forms.IntegerField(min_value=1, max_value=2**31 - 1)  # a primary key; beyond it the database overflows
 
 
 class YearForm(DeliberationForm, forms.Form):

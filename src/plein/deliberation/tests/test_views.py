@@ -532,6 +532,9 @@ def test_propose_review_publish_and_vote(client, organisation, make_user, ic, le
     assert 'name="option"' in text(monthly_page)
     monthly = monthly_page.context["monthly"]
     option = MonthlyOption.objects.filter(monthly=monthly).first()
+    # An option number beyond any database integer is a wrong choice, not a server error (found by form fuzzing).
+    huge = client.post(reverse("deliberation:monthly_vote", args=[monthly.pk]), {"option": 10**20}, follow=True)
+    assert huge.status_code == 200 and any("Choose one of the options" in m for m in messages_of(huge))
     response = client.post(reverse("deliberation:monthly_vote", args=[monthly.pk]), {"option": option.pk}, follow=True)
     assert any("Nobody can see what you chose" in m for m in messages_of(response))
     assert 'name="option"' not in text(response) and "1 vote" in text(response)
