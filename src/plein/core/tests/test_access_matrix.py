@@ -123,7 +123,50 @@ def _reports_objects(organisation, subject_user, handler):
         "reports:report_reveal_identity": report,
         "reports:report_attachment": {"pk": submission.report.pk, "attachment_pk": attachment.pk},
         "reports:reporter_attachment": {"pk": attachment.pk},
+        **_dossiers_objects(submission.report, handler, channel),
     }
+
+
+def _dossiers_objects(report, handler, channel):
+    """The report's case with an assignment, an oral record and a reveal request (issue 5)."""
+    from django.utils import timezone
+
+    from plein.dossiers.models import Assignment, OralRecord, OralRecordVersion, RevealRequest
+
+    case = report.case
+    now = timezone.now()
+    assignment = Assignment.objects.create(case=case, user=handler, kind="handler", assigned_at=now)
+    record = OralRecord.objects.create(
+        case=case, kind="meeting", held_on=now.date(), approval="pending", created_by=handler, created_at=now
+    )
+    OralRecordVersion.objects.create(record=record, number=1, created_by=handler, created_at=now)
+    reveal = RevealRequest.objects.create(case=case, requested_by=handler, reason="consent", requested_at=now)
+    by_report = {"pk": report.pk}
+    kwargs = dict.fromkeys(
+        (
+            "dossiers:case",
+            "dossiers:transition",
+            "dossiers:letter",
+            "dossiers:note",
+            "dossiers:classify",
+            "dossiers:decide",
+            "dossiers:extend",
+            "dossiers:assign",
+            "dossiers:exclude",
+            "dossiers:oral_new",
+            "dossiers:reveal_request",
+        ),
+        by_report,
+    )
+    kwargs["dossiers:unassign"] = {"pk": report.pk, "assignment_pk": assignment.pk}
+    kwargs["dossiers:oral_record"] = {"pk": report.pk, "record_pk": record.pk}
+    kwargs["dossiers:oral_share"] = {"pk": report.pk, "record_pk": record.pk}
+    kwargs["dossiers:reveal_decide"] = {"pk": report.pk, "request_pk": reveal.pk}
+    kwargs["dossiers:reveal_show"] = {"pk": report.pk, "request_pk": reveal.pk}
+    kwargs["dossiers:reporter_oral"] = {"record_pk": record.pk}
+    kwargs["dossiers:reporter_consent"] = {"request_pk": reveal.pk}
+    kwargs["dossiers:workflow"] = {"code": channel.code}
+    return kwargs
 
 
 def _oaths_objects(organisation, subject):
