@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plein.core.forms import PleinFormMixin
 from plein.core.models import OrgUnit, Position
+from plein.core.widgets import UnitChoiceField
 from plein.declarations import conf
 from plein.declarations.models import (
     MAX_HOURS_PER_MONTH,
@@ -187,7 +188,8 @@ class CandidateForm(PleinFormMixin, forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     email = forms.EmailField(label=_("E-mail address"), required=False)
     position = forms.ModelChoiceField(label=_("Position"), queryset=Position.objects.none(), required=False)
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none(), required=False)
+    # All units of the organisation (hundreds): without a model or a template per option (issue 12).
+    unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none(), required=False)
     interview_on = forms.DateField(label=_("Date of the employment-terms interview"), widget=_date_widget())
     start_date = forms.DateField(label=_("Planned start date"), widget=_date_widget())
     has_no_activities = forms.BooleanField(label=_("The candidate has no outside activities"), required=False)
