@@ -76,6 +76,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
             FigureSpec("outside_activities.decided", _("Decisions taken")),
             FigureSpec("outside_activities.active_at_year_end", _("Outside activities at the end of the year")),
             FigureSpec("outside_activities.published", _("Of which in the public register")),
+            FigureSpec("outside_activities.consultations", _("Consultations about outside activities")),
             FigureSpec(
                 "outside_activities.campaign_completion.percent", _("Yearly confirmation completed"), "percentage"
             ),

@@ -140,6 +140,10 @@ def _reports(src: Sources, year: int, employees: int) -> dict:
         }
     by_status = f.get("by_status") or {}
     closed = f.get("closed", by_status.get("closed"))
+    # The case handling (Dossiers) knows when feedback was given and what the outcome was; without it, "not available".
+    cases = src.figures("dossiers", year) or {}
+    if "closed" in cases:
+        closed = cases["closed"]
     return {
         "available": True,
         "received": f["received"],
@@ -149,9 +153,9 @@ def _reports(src: Sources, year: int, employees: int) -> dict:
         "by_category": dict(f.get("by_category") or {}),
         "acknowledged_within_term": f.get("acknowledged_within_term"),
         # Not every version of the reporting channel reports these; None means "not available", never zero.
-        "feedback_within_term": f.get("feedback_within_term"),
+        "feedback_within_term": cases.get("feedback_within_term", f.get("feedback_within_term")),
         "closed": closed,
-        "substantiated": f.get("substantiated"),
+        "substantiated": cases.get("substantiated", f.get("substantiated")),
         "per_100_employees": per_100(f["received"], employees),
     }
 
@@ -197,6 +201,7 @@ def _outside_activities(src: Sources, year: int) -> dict:
             "campaign_completion": {"participants": None, "confirmed": None, "percent": None},
             "gifts": None,
             "gifts_by_decision": {},
+            "consultations": None,
         }
     campaign = dict(f.get("campaign_completion") or {})
     if not campaign.get("participants"):
@@ -211,6 +216,8 @@ def _outside_activities(src: Sources, year: int) -> dict:
         "campaign_completion": campaign,
         "gifts": f.get("gifts"),
         "gifts_by_decision": dict(f.get("gifts_by_decision") or {}),
+        # Consultations with the topic "nevenfuncties" (issue 8 item 7); None when the register is not installed.
+        "consultations": f.get("consultations_about_outside_activities"),
     }
 
 

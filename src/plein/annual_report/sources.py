@@ -19,7 +19,17 @@ from django.utils import translation
 from plein.annual_report import conf
 from plein.core.models import Employee, Organisation
 
-APPS = ("oaths", "reports", "consultations", "declarations", "positions", "deliberation", "learning", "portal")
+APPS = (
+    "oaths",
+    "reports",
+    "dossiers",
+    "consultations",
+    "declarations",
+    "positions",
+    "deliberation",
+    "learning",
+    "portal",
+)
 
 
 def selector(app: str, name: str) -> Callable | None:

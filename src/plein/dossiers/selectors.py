@@ -327,3 +327,10 @@ def attention_counts(user: User, organisation: Organisation, *, within_days: int
     overdue = cases.filter(next_due__lt=today).count()
     soon = cases.filter(next_due__gte=today, next_due__lte=today + timedelta(days=within_days)).count()
     return overdue, soon
+
+
+def annual_figures(organisation, year: int) -> dict:
+    """The case figures of ``year`` for the annual report (``plein.annual_report.sources`` reads selectors only)."""
+    from plein.dossiers.statistics import annual_figures as case_figures
+
+    return case_figures(organisation, year)

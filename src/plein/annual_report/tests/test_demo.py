@@ -44,6 +44,7 @@ def test_the_2024_report_reproduces_the_seed():
     assert consultations["total"] == 23
     assert consultations["by_requester"] == {"medewerker": 15, "leidinggevende": 6, "extern": 2}
     assert consultations["by_topic"]["nevenfuncties"] == 8
+    assert data["outside_activities"]["consultations"] == 8  # the same count, beside the declarations (issue 8)
     assert all(n < 8 for code, n in consultations["by_topic"].items() if code != "nevenfuncties")
     # Every norm has a status and evidence; none is made up.
     assert len(data["basic_norms"]) == 13 and all(n["evidence"] for n in data["basic_norms"])

@@ -243,6 +243,9 @@ def check_reports(data):
     assert reports["channel_names"] == {"misstand": "Kanaal misstand", "integriteit": "Kanaal integriteit"}
     assert reports["acknowledged_within_term"] == 1
     assert reports["closed"] == 0
+    # From the case handling (Dossiers): no feedback given and no outcome decided yet; zero, not "not available".
+    assert reports["feedback_within_term"] == 0
+    assert reports["substantiated"] == 0
     assert reports["per_100_employees"] == 33.33  # 3 / 9 × 100
     assert data["benchmark"]["per_100_employees"] == 33.33
     assert [r["per_100_employees"] for r in data["benchmark"]["references"]] == [1.57, 0.67]
@@ -274,6 +277,7 @@ def check_declarations_and_positions(data):
     assert activities["published"] == 2  # 1001 holds PA, designated for publication
     assert activities["campaign_completion"]["percent"] is None  # no campaign in 2024
     assert activities["gifts"] == 0
+    assert activities["consultations"] == 0  # the register is installed and holds nothing in this data set
     assert data["trends"]["series"]["outside_activities.declared"] == [0, 0, 1, 1, 3]
 
     positions = data["positions"]
