@@ -45,6 +45,7 @@ COVERED_NAMESPACES = frozenset(
         "declarations",
         "reports",
         "dossiers",
+        "dossiers_oversight",
         "api_tokens",
         "consultations",
         "learning",
@@ -71,7 +72,6 @@ NOT_YET_COVERED_NAMESPACES: tuple[str, ...] = (
     "wagtailsnippets",
     "wagtailusers_users",
     "wagtailusers_groups",
-    "dossiers_oversight",  # Dossiers statistics and retention (issue 5): every role tested in dossiers/tests
 )
 
 
@@ -314,32 +314,42 @@ POLICY: dict[str, Access] = {
     "portal:poll_list": _access(*EVERYONE),
     "portal:poll_vote": _access(*STAFF),
     "portal:search": _access(*EVERYONE),
-    # Dossiers (issue 5): the case pages are for the report's team (here the IC, with an unlocked vault); registering
-    # an oral report for every handling role; the reporter's answers need a receipt session (nobody here); settings for
-    # the functional administrator and the IC.
-    "dossiers:assign": _access(R.INTEGRITY_COORDINATOR),
-    "dossiers:case": _access(R.INTEGRITY_COORDINATOR),
-    "dossiers:classify": _access(R.INTEGRITY_COORDINATOR),
-    "dossiers:decide": _access(R.INTEGRITY_COORDINATOR),
-    "dossiers:exclude": _access(R.INTEGRITY_COORDINATOR),
-    "dossiers:extend": _access(R.INTEGRITY_COORDINATOR),
-    "dossiers:letter": _access(R.INTEGRITY_COORDINATOR),
-    "dossiers:note": _access(R.INTEGRITY_COORDINATOR),
-    "dossiers:oral_new": _access(R.INTEGRITY_COORDINATOR),
-    "dossiers:oral_record": _access(R.INTEGRITY_COORDINATOR),
+    # Dossiers (issue 5). The channel's team is the IC, an investigator and a confidential adviser; the reporter kept
+    # the report from the adviser (excluded: no key, no case) and the case is assigned to the investigator (who sees
+    # only assigned cases; a locked vault sends them to unlock it, which counts as allowed). Which step each member
+    # may take (assigning, deciding, four-eyes identity reveal) is checked in the services and tested in dossiers.
+    # Registering an oral report is for every handling role; the reporter's pages need a receipt session (nobody
+    # here); settings for the functional administrator and the IC.
+    "dossiers:assign": _access(R.INTEGRITY_COORDINATOR, R.INVESTIGATOR),
+    "dossiers:case": _access(R.INTEGRITY_COORDINATOR, R.INVESTIGATOR),
+    "dossiers:classify": _access(R.INTEGRITY_COORDINATOR, R.INVESTIGATOR),
+    "dossiers:decide": _access(R.INTEGRITY_COORDINATOR, R.INVESTIGATOR),
+    "dossiers:exclude": _access(R.INTEGRITY_COORDINATOR, R.INVESTIGATOR),
+    "dossiers:extend": _access(R.INTEGRITY_COORDINATOR, R.INVESTIGATOR),
+    "dossiers:letter": _access(R.INTEGRITY_COORDINATOR, R.INVESTIGATOR),
+    "dossiers:note": _access(R.INTEGRITY_COORDINATOR, R.INVESTIGATOR),
+    "dossiers:oral_new": _access(R.INTEGRITY_COORDINATOR, R.INVESTIGATOR),
+    "dossiers:oral_record": _access(R.INTEGRITY_COORDINATOR, R.INVESTIGATOR),
     "dossiers:oral_report_new": _access(
         R.INTEGRITY_COORDINATOR, R.CONFIDENTIAL_ADVISER, R.INVESTIGATOR, R.COMPETENT_AUTHORITY
     ),
-    "dossiers:oral_share": _access(R.INTEGRITY_COORDINATOR),
+    "dossiers:oral_share": _access(R.INTEGRITY_COORDINATOR, R.INVESTIGATOR),
     "dossiers:reporter_consent": _access(),
     "dossiers:reporter_oral": _access(),
-    "dossiers:reveal_decide": _access(R.INTEGRITY_COORDINATOR),
-    "dossiers:reveal_request": _access(R.INTEGRITY_COORDINATOR),
-    "dossiers:reveal_show": _access(R.INTEGRITY_COORDINATOR),
+    "dossiers:reveal_decide": _access(R.INTEGRITY_COORDINATOR, R.INVESTIGATOR),
+    "dossiers:reveal_request": _access(R.INTEGRITY_COORDINATOR, R.INVESTIGATOR),
+    "dossiers:reveal_show": _access(R.INTEGRITY_COORDINATOR, R.INVESTIGATOR),
     "dossiers:settings": _access(R.FUNCTIONAL_ADMIN, R.INTEGRITY_COORDINATOR),
-    "dossiers:transition": _access(R.INTEGRITY_COORDINATOR),
-    "dossiers:unassign": _access(R.INTEGRITY_COORDINATOR),
+    "dossiers:transition": _access(R.INTEGRITY_COORDINATOR, R.INVESTIGATOR),
+    "dossiers:unassign": _access(R.INTEGRITY_COORDINATOR, R.INVESTIGATOR),
     "dossiers:workflow": _access(R.FUNCTIONAL_ADMIN, R.INTEGRITY_COORDINATOR),
+    # Dossiers statistics and retention (issue 5): statistics for the IC and the auditor (published figures with small
+    # counts hidden for the auditor), retention for the IC and the functional administrator, legal hold for the IC.
+    "dossiers_oversight:legal_hold": _access(R.INTEGRITY_COORDINATOR),
+    "dossiers_oversight:retention": _access(R.INTEGRITY_COORDINATOR, R.FUNCTIONAL_ADMIN),
+    "dossiers_oversight:retention_run": _access(R.INTEGRITY_COORDINATOR, R.FUNCTIONAL_ADMIN),
+    "dossiers_oversight:statistics": _access(R.INTEGRITY_COORDINATOR, R.AUDITOR),
+    "dossiers_oversight:statistics_export": _access(R.INTEGRITY_COORDINATOR, R.AUDITOR),
     "reports:admin_channel_edit": _access(R.FUNCTIONAL_ADMIN),
     "reports:admin_channel_new": _access(R.FUNCTIONAL_ADMIN),
     "reports:admin_channel_team": _access(R.FUNCTIONAL_ADMIN),
@@ -347,14 +357,14 @@ POLICY: dict[str, Access] = {
     "reports:admin_recovery": _access(R.FUNCTIONAL_ADMIN),
     "reports:admin_team_member_confirm": _access(R.FUNCTIONAL_ADMIN),
     "reports:admin_team_member_remove": _access(R.FUNCTIONAL_ADMIN),
-    "reports:channel_team": _access(R.INTEGRITY_COORDINATOR),
+    "reports:channel_team": _access(R.INTEGRITY_COORDINATOR, R.CONFIDENTIAL_ADVISER, R.INVESTIGATOR),
     "reports:inbox": _access(R.INTEGRITY_COORDINATOR, R.CONFIDENTIAL_ADVISER, R.INVESTIGATOR, R.COMPETENT_AUTHORITY),
     "reports:receipt_login": _access(*EVERYONE),
-    "reports:report": _access(R.INTEGRITY_COORDINATOR),
-    "reports:report_acknowledge": _access(R.INTEGRITY_COORDINATOR),
-    "reports:report_attachment": _access(R.INTEGRITY_COORDINATOR),
-    "reports:report_reply": _access(R.INTEGRITY_COORDINATOR),
-    "reports:report_reveal_identity": _access(R.INTEGRITY_COORDINATOR),
+    "reports:report": _access(R.INTEGRITY_COORDINATOR, R.INVESTIGATOR),
+    "reports:report_acknowledge": _access(R.INTEGRITY_COORDINATOR, R.INVESTIGATOR),
+    "reports:report_attachment": _access(R.INTEGRITY_COORDINATOR, R.INVESTIGATOR),
+    "reports:report_reply": _access(R.INTEGRITY_COORDINATOR, R.INVESTIGATOR),
+    "reports:report_reveal_identity": _access(R.INTEGRITY_COORDINATOR, R.INVESTIGATOR),
     "reports:reporter_attachment": _access(),
     "reports:reporter_logout": _access(*EVERYONE),
     "reports:reporter_report": _access(),

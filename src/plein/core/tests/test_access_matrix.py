@@ -70,8 +70,9 @@ def _account(organisation, *roles, unit=None, employee_unit=None):
     return user
 
 
-def _reports_objects(organisation, subject_user, handler):
-    """A channel with the handler in its team, one report with an attachment; objects for the reports routes."""
+def _reports_objects(organisation, subject_user, handler, investigator, adviser):
+    """A channel with the handler (the IC), an investigator and a confidential adviser in its team, one report with an
+    attachment that the reporter kept from the adviser (excluded) and whose case is assigned to the investigator."""
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
@@ -99,12 +100,19 @@ def _reports_objects(organisation, subject_user, handler):
     membership.confirmed_public_key = bytes(HandlerKey.objects.get(user=handler).public_key)
     membership.confirmed_at = timezone.now()
     membership.save()
+    for colleague in (investigator, adviser):
+        services.set_up_vault(user=colleague, passphrase=VAULT_PASSPHRASE)
+        member = services.add_team_member(channel=channel, actor=None, user=colleague)
+        member.confirmed_public_key = bytes(HandlerKey.objects.get(user=colleague).public_key)
+        member.confirmed_at = timezone.now()
+        member.save()
     upload = SimpleUploadedFile("notitie.txt", b"Bijlage bij de melding.", content_type="text/plain")
     submission = services.submit_report(
         channel=channel,
         mode="anonymous",
         answers=[{"key": "wat", "label": "Wat is er gebeurd?", "value": "Iets."}],
         identity=None,
+        excluded_user_ids=[adviser.pk],
         files=[prepare_upload(upload, strip=False, max_bytes=1024 * 1024)],
         form_token=services.issue_form_token(),
     )
@@ -123,12 +131,13 @@ def _reports_objects(organisation, subject_user, handler):
         "reports:report_reveal_identity": report,
         "reports:report_attachment": {"pk": submission.report.pk, "attachment_pk": attachment.pk},
         "reports:reporter_attachment": {"pk": attachment.pk},
-        **_dossiers_objects(submission.report, handler, channel),
+        **_dossiers_objects(submission.report, handler, channel, investigator),
     }
 
 
-def _dossiers_objects(report, handler, channel):
-    """The report's case with an assignment, an oral record and a reveal request (issue 5)."""
+def _dossiers_objects(report, handler, channel, investigator):
+    """The report's case with an assignment, an oral record and a reveal request (issue 5); the investigator of the
+    team is assigned to it (an investigator sees only the cases assigned to them)."""
     from django.utils import timezone
 
     from plein.dossiers.models import Assignment, OralRecord, OralRecordVersion, RevealRequest
@@ -136,6 +145,7 @@ def _dossiers_objects(report, handler, channel):
     case = report.case
     now = timezone.now()
     assignment = Assignment.objects.create(case=case, user=handler, kind="handler", assigned_at=now)
+    Assignment.objects.create(case=case, user=investigator, kind="investigator", assigned_at=now)
     record = OralRecord.objects.create(
         case=case, kind="meeting", held_on=now.date(), approval="pending", created_by=handler, created_at=now
     )
@@ -166,6 +176,7 @@ def _dossiers_objects(report, handler, channel):
     kwargs["dossiers:reporter_oral"] = {"record_pk": record.pk}
     kwargs["dossiers:reporter_consent"] = {"request_pk": reveal.pk}
     kwargs["dossiers:workflow"] = {"code": channel.code}
+    kwargs["dossiers_oversight:statistics_export"] = {"fmt": "csv"}
     return kwargs
 
 
@@ -582,7 +593,9 @@ def build_world() -> World:
     other = OrganisationFactory(slug="andere-provincie", name="Andere provincie", short_name="Andere")
     accounts[P.OTHER_ORGANISATION] = _account(other, *[c for c in R.ROLES if c != R.EMPLOYEE])
     ic = accounts[R.INTEGRITY_COORDINATOR]
-    world.kwargs.update(_reports_objects(organisation, subject_user, ic))
+    world.kwargs.update(
+        _reports_objects(organisation, subject_user, ic, accounts[R.INVESTIGATOR], accounts[R.CONFIDENTIAL_ADVISER])
+    )
     world.kwargs.update(_oaths_objects(organisation, subject))
     world.kwargs.update(_positions_objects(organisation, subject, ic))
     world.kwargs.update(_declarations_objects(organisation, subject, ic))
