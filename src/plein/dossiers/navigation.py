@@ -9,9 +9,16 @@ from plein.core.registry import NavItem, StartPageItem
 
 def dossiers_navigation(request):
     user = request.user
-    if user.is_authenticated and user.has_perm("dossiers.manage_workflow"):
-        return [NavItem(_("Case handling settings"), reverse("dossiers:settings"), order=93)]
-    return []
+    if not user.is_authenticated:
+        return []
+    items = []
+    if user.has_perm("dossiers.view_statistics"):
+        items.append(NavItem(_("Case statistics"), reverse("dossiers_oversight:statistics"), order=92))
+    if user.has_perm("dossiers.apply_retention"):
+        items.append(NavItem(_("Retention"), reverse("dossiers_oversight:retention"), order=94))
+    if user.has_perm("dossiers.manage_workflow"):
+        items.append(NavItem(_("Case handling settings"), reverse("dossiers:settings"), order=93))
+    return items
 
 
 def dossiers_start_items(request):

@@ -10,7 +10,6 @@ Who (docs/dossiers-statistics.md):
 
 from datetime import date
 
-import rules
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -27,21 +26,9 @@ from plein.annual_report import privacy
 from plein.core.exports import FORMATS, export_rows
 from plein.core.forms import PleinFormMixin
 from plein.core.permissions import permission_required
-from plein.core.rules import is_auditor, is_functional_admin, is_integrity_coordinator
 from plein.core.services.audit import record_event
 from plein.dossiers import retention, statistics
 from plein.reports.models import Channel
-
-# The permissions of these pages. dossiers/rules.py defines them; this registers them only when it does not (yet).
-PERMISSIONS = {
-    "dossiers.view_statistics": is_integrity_coordinator | is_auditor,
-    "dossiers.view_exact_statistics": is_integrity_coordinator,
-    "dossiers.apply_retention": is_integrity_coordinator | is_functional_admin,
-    "dossiers.set_legal_hold": is_integrity_coordinator,
-}
-for _name, _predicate in PERMISSIONS.items():
-    if not rules.perm_exists(_name):
-        rules.add_perm(_name, _predicate)
 
 
 def _role(user) -> str:
