@@ -1602,15 +1602,39 @@ def make_reports(ctx: Context, *, fast_kdf: bool) -> None:
                 if closed
                 else (Report.Status.IN_PROGRESS if age > 20 else Report.Status.ACKNOWLEDGED),
                 "last_team_activity_at": max(moment, acknowledged),
-                "outcome": rng.choice(["gegrond", "deels_gegrond", "ongegrond"]) if closed else "",
+                "outcome": rng.choice(["substantiated", "partly_substantiated", "not_substantiated"]) if closed else "",
                 "closed_at": received + timedelta(days=rng.randint(60, 110)) if closed else None,
             }
             Report.objects.filter(pk=report.pk).update(**fields)
+            _backdate_case(report, fields, closed=closed, in_progress=age > 20)
         if n % 100 == 0 or n == total:
             rate = n / max(clock.monotonic() - tick, 1e-6)
             ctx.log(f"Meldkanaal: {n:,} of {total:,} reports ({rate:.1f} per second)")
     ctx.count("reports", total)
     ctx.count("report messages", messages)
+
+
+def _backdate_case(report, fields: dict, *, closed: bool, in_progress: bool) -> None:
+    """The case of a report whose dates were set back: the same stage, deadlines, outcome and timeline dates as the
+    report, so that the data does not depend on the moment of the run (the services stamp "now")."""
+    from plein.dossiers.models import Case, CaseEvent, Stage
+
+    acknowledged = fields["acknowledged_at"]
+    case = Case.objects.get(report=report)
+    stage = Stage.AFGESLOTEN if closed else (Stage.BEOORDELING if in_progress else Stage.ONTVANGSTBEVESTIGING)
+    Case.objects.filter(pk=case.pk).update(
+        stage=stage,
+        outcome=fields["outcome"],
+        feedback_due=fields["feedback_before"],
+        feedback_given_at=fields["closed_at"],
+    )
+    CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.ACKNOWLEDGED).update(
+        created_at=acknowledged,
+        data={
+            "on_time": timezone.localtime(acknowledged).date() <= case.acknowledge_due,
+            "feedback_due": str(fields["feedback_before"]),
+        },
+    )
 
 
 def analyse(ctx: Context) -> None:
