@@ -15,7 +15,9 @@ urlpatterns = [
     path("jaarverslag/", include("plein.annual_report.urls")),  # Jaarverslag: public reports; writing under opstellen/
     path("leren/", include("plein.learning.urls")),  # Leren & bewustwording: events, records, /leren/agenda.ics
     path("moreel-beraad/", include("plein.deliberation.urls")),  # Moreel beraad: requests, sessions, library
-    path("consultaties/", include("plein.consultations.urls")),  # the consultations register (IC, confidential advisers)
+    path(
+        "consultaties/", include("plein.consultations.urls")
+    ),  # the consultations register (IC, confidential advisers)
     path("dossiers/", include("plein.dossiers.urls_statistics")),  # Dossiers: statistics, retention (issue 5)
     path("api/", include("plein.api.urls")),  # REST API: /api/v1/, /api/schema/, /api/docs/
     path("beheer/api-tokens/", include("plein.api.urls_tokens")),  # API tokens (functional administrator)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from plein.consultations import selectors
 from plein.consultations.models import MAX_NAME_LENGTH, MAX_NOTE_LENGTH, Requester, code_validator
@@ -99,7 +100,9 @@ class FilterForm(PleinFormMixin, forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=_date_widget())
     date_to = forms.DateField(label=_("To"), required=False, widget=_date_widget())
     requester = forms.ChoiceField(
-        label=_("Asked by"), required=False, choices=[("", _("Everyone"))] + list(Requester.choices)
+        label=pgettext_lazy("consultation", "Asked by"),
+        required=False,
+        choices=[("", _("Everyone"))] + list(Requester.choices),
     )
     topic = EntryChoiceField(label=_("Topic"), queryset=None, required=False, empty_label=_("All topics"))
     action = EntryChoiceField(label=_("What was done"), queryset=None, required=False, empty_label=_("All actions"))

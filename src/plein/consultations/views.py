@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from plein.consultations import selectors, services
@@ -259,7 +259,7 @@ def settings_page(request):
 ENTRY_TITLES = {
     ("topic", True): gettext_lazy("Add a topic"),
     ("topic", False): gettext_lazy("Change the topic"),
-    ("action", True): gettext_lazy("Add an action"),
+    ("action", True): pgettext_lazy("consultation action", "Add an action"),
     ("action", False): gettext_lazy("Change the action"),
 }
 

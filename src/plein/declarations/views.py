@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from plein.core.exports import FORMATS, export_rows
@@ -805,7 +805,7 @@ def gift_create(request):
         form,
         title=_("Register a gift or invitation"),
         intro=_("Register every gift or invitation that you received or offered in connection with your work."),
-        submit=_("Register"),
+        submit=pgettext("record a gift", "Register"),
         back_url="declarations:mine",
     )
 

@@ -126,7 +126,7 @@ class Event(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("event")
+        verbose_name = pgettext_lazy("learning activity", "event")
         verbose_name_plural = _("events")
         ordering = ["date", "start_time", "pk"]
         constraints = [

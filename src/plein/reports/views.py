@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -483,7 +484,7 @@ def inbox(request):
             ],
             "deadline": deadline,
             "deadlines": [
-                ("overdue", _("Overdue")),
+                ("overdue", pgettext("deadline", "Overdue")),
                 ("soon", _("Due within the number of days below")),
                 ("open", _("With an open deadline")),
             ],

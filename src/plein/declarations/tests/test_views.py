@@ -428,9 +428,27 @@ def test_auditor_sees_figures_only(client, make_user, me):
     decided(me.employee)
     auditor = make_user(R.AUDITOR)
     login(client, auditor)
+    from plein.consultations import services as consultations
+    from plein.consultations.models import Action, Topic
+
+    consultations.ensure_default_lists(me.employee.organisation)
+    consultations.record_consultation(
+        actor=make_user(R.INTEGRITY_COORDINATOR),
+        organisation=me.employee.organisation,
+        data=consultations.ConsultationInput(
+            date=dt.date(2025, 3, 4),
+            requester="medewerker",
+            topic=Topic.objects.get(code="nevenfuncties"),
+            action=Action.objects.get(code="procesadvies"),
+        ),
+        today=dt.date(2025, 3, 4),
+    )
     page = client.get(reverse("declarations:figures"), {"year": "2025"})
     assert page.status_code == 200 and page.context["figures"]["declared"] == 1
     assert me.employee.last_name not in page.content.decode()
+    # The consultations register's count about outside activities, beside the declarations (issue 8 item 7).
+    assert page.context["figures"]["consultations_about_outside_activities"] == 1
+    assert "Consultaties over nevenfuncties" in page.content.decode()
     assert client.get(reverse("declarations:activity_list")).status_code == 403
 
 
