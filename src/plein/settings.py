@@ -150,6 +150,8 @@ MIDDLEWARE = [
     "plein.core.middleware.OrganisationMiddleware",
     # Portal: the CMS (/cms/) gets its own, narrower CSP exception and allauth log-in (ADR 0003). After CSPMiddleware.
     "plein.portal.middleware.CMSAdminMiddleware",
+    # Whole-page cache (plein.core.pagecache): every successful change makes the cached pages stale.
+    "plein.core.pagecache.PageCacheInvalidationMiddleware",
 ]
 
 ROOT_URLCONF = "plein.urls"
@@ -157,6 +159,9 @@ WSGI_APPLICATION = "plein.wsgi.application"
 # Benchmarks (issue 12, benchmarks/run): a bare view at /__bench__/django, through the full middleware stack, as the
 # baseline the pages are compared with. Off everywhere except in a benchmark run.
 PLEIN_BENCHMARK_VIEWS = env_bool("PLEIN_BENCHMARK_VIEWS", False)
+# Whole-page cache of the portal home and the start page, in seconds (plein.core.pagecache, docs/performance.md).
+# 0 switches it off; off in the test suite, whose cache outlives each test's rolled-back data.
+PLEIN_PAGE_CACHE_SECONDS = env_int("PLEIN_PAGE_CACHE_SECONDS", 0 if TESTING else 60)
 
 TEMPLATES = [
     {

@@ -10,6 +10,7 @@ from plein.core import roles as R
 from plein.core import selectors
 from plein.core.forms import PeopleFilterForm
 from plein.core.models import StructureRole
+from plein.core.pagecache import cached_page
 from plein.core.permissions import permission_required
 from plein.core.registry import start_page_items
 from plein.core.services.audit import record_event
@@ -22,6 +23,7 @@ def home(request):
 
 @require_GET
 @login_required
+@cached_page("start")
 def start(request):
     items = start_page_items.collect(request)
     return render(

@@ -148,9 +148,14 @@ def menu_pages() -> list[MenuPage]:
 
 
 def forget_menu_pages(**kwargs) -> None:
+    """Drop the cached menu, and make the cached whole pages (the home page among them) stale."""
     from django.core.cache import cache
 
+    from plein.core import pagecache
+
     cache.delete(MENU_CACHE_KEY)
+    if pagecache.timeout():
+        pagecache.invalidate()
 
 
 def search_pages(query: str):

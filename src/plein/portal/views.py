@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wagtail import hooks
 from wagtail.views import serve as wagtail_serve
 
+from plein.core.pagecache import cached_page
 from plein.core.permissions import permission_required
 from plein.core.selectors import employee_for
 from plein.portal import selectors, services
@@ -48,6 +49,7 @@ def _apply_errors(form, exc: ValidationError) -> None:
 
 
 @require_http_methods(["GET", "HEAD"])
+@cached_page("home")
 def home(request):
     """The site root (``core:home``): the portal's home page from Wagtail, or the same page without editorial
     content when the portal has not been set up yet (``./plein setup_portal``)."""
