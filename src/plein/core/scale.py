@@ -6,10 +6,12 @@ positions per region, and people joining and leaving over ``Y`` years (about six
 replaced; temporary contracts end; some start in the coming weeks). The demo accounts (``medewerker@veenland.example``
 and the others of ``plein.core.demo.PERSONAS``) exist with the demo password where the demo allows it. Then, for every app, its records over those
 years with realistic shares: oaths and ceremonies, the inventory of vulnerable positions with review rounds and
-certificates of conduct, outside activities, gifts, financial interests and the yearly campaigns, trainings and
-attendance, the portal (through the portal's own demo loader), moral deliberation sessions, and the audit events all
-those writes would have left. Reports and their conversations go through the real services of ``plein.reports``,
-encryption included, each with its receipt code derived by Argon2id.
+certificates of conduct, outside activities, gifts, financial interests and the yearly campaigns, the consultations
+register (the demo's shares of who asked, topics and actions, handled by the integrity coordinators and confidential
+advisers, each with its history), trainings and attendance, the portal (through the portal's own demo loader), moral
+deliberation sessions, and the audit events all those writes would have left. Reports and their conversations go
+through the real services of ``plein.reports``, encryption included, each with its receipt code derived by Argon2id;
+their cases (``plein.dossiers``) are opened by those services too.
 
 Everything except the reports is written with bulk inserts. Everything is drawn from ``random.Random`` instances
 derived from the seed, and dated relative to ``today``, so the same seed, sizes and day give the same records (the
@@ -61,6 +63,7 @@ DEFAULT_SEED = 12
 REGION_SIZE = 1000  # people per region: the demo province's size
 TURNOVER = 0.06  # share of the staff that leaves per year (and is replaced)
 REPORTS_PER_1000_PER_YEAR = 4  # reports of all channels together, per thousand employees per year
+CONSULTATIONS_PER_1000_PER_YEAR = (15, 23)  # the demo's 2023 and 2024: each year draws a rate between them
 BATCH = 2000
 
 Progress = Callable[[str], None]
@@ -216,6 +219,7 @@ def generate(
         make_oaths(ctx)
         make_positions(ctx)
         make_declarations(ctx)
+        make_consultations(ctx)
         make_learning(ctx)
         make_portal(ctx)
         make_deliberation(ctx)
@@ -1108,6 +1112,113 @@ def make_declarations(ctx: Context) -> None:
         f"Verklaringen: {len(saved):,} outside activities ({len(events):,} events), {len(saved_gifts):,} gifts, "
         f"{len(interests):,} financial interests, {campaigns} campaigns with {participants:,} participants and "
         f"{statements:,} statements, {len(candidates):,} candidates"
+    )
+
+
+# --- Consultations register ------------------------------------------------------------------------------------
+
+
+def consultation_pattern(rng: random.Random, n: int) -> list[tuple[str, str, str, str, str]]:
+    """``n`` draws of (asked by, topic, what was done, handler key, note) from the demo's records, those of 2024 (the
+    seed report's year) counting three times as much as those of 2023: the shares and how they go together (the
+    confidential adviser listens, nevenfuncties get process advice) stay the demo's."""
+    from plein.consultations import demo as consultations_demo
+
+    records = consultations_demo.RECORDS
+    weights = [3 if day.startswith("2024") else 1 for day, *_rest in records]
+    return [tuple(record[1:]) for record in rng.choices(records, weights=weights, k=n)]
+
+
+def make_consultations(ctx: Context) -> None:
+    """The consultations register, if the app exists: about as many consultations per thousand employees a year as
+    the demo (15 to 23), on working days, handled by the organisation's integrity coordinators and confidential
+    advisers; each with the history event and the audit event that ``services.record_consultation`` would write."""
+    from django.apps import apps
+
+    if not apps.is_installed("plein.consultations"):
+        return
+    from plein.consultations import demo as consultations_demo
+    from plein.consultations import services
+    from plein.consultations.models import Action, Consultation, ConsultationEvent, Topic
+
+    rng = ctx.rng("consultations")
+    organisation, today = ctx.organisation, ctx.today
+    services.ensure_default_lists(organisation)
+    topics = dict(Topic.objects.filter(organisation=organisation).values_list("code", "pk"))
+    actions = dict(Action.objects.filter(organisation=organisation).values_list("code", "pk"))
+    roles = {R.INTEGRITY_COORDINATOR: consultations_demo.IC, R.CONFIDENTIAL_ADVISER: consultations_demo.VP}
+    handlers: dict[str, list[User]] = {key: [] for key in roles.values()}
+    role_of: dict[int, str] = {}
+    for assignment in (
+        RoleAssignment.objects.filter(organisation=organisation, role__in=list(roles), revoked_at__isnull=True)
+        .select_related("user")
+        .order_by("role", "user_id")
+    ):
+        if assignment.user_id not in role_of or assignment.role == R.INTEGRITY_COORDINATOR:
+            role_of[assignment.user_id] = assignment.role  # the role in which they act (selectors.acting_role)
+        if assignment.user not in handlers[roles[assignment.role]]:
+            handlers[roles[assignment.role]].append(assignment.user)
+    if not handlers[consultations_demo.VP]:
+        handlers[consultations_demo.VP] = handlers[consultations_demo.IC]
+    if not handlers[consultations_demo.IC]:
+        ctx.log("Consultations: no integrity coordinator; no consultations made")
+        return
+
+    in_service = sum(1 for p in ctx.people if p.in_service(today))
+    last = today - timedelta(days=1)  # a consultation is never dated in the future
+    days: list[date] = []
+    for year in range(ctx.window_start.year, today.year + 1):
+        first, end = max(date(year, 1, 1), ctx.window_start), min(date(year, 12, 31), last)
+        if end < first:
+            continue
+        rate = rng.randint(*CONSULTATIONS_PER_1000_PER_YEAR)
+        share = ((end - first).days + 1) / (date(year + 1, 1, 1) - date(year, 1, 1)).days
+        for _n in range(round(in_service / 1000 * rate * share)):
+            day = ctx.day_between(rng, first, end)
+            if day.weekday() > 4:  # a working day: the Friday before, or the Monday after
+                friday, monday = day - timedelta(days=day.weekday() - 4), day + timedelta(days=7 - day.weekday())
+                day = friday if friday >= first else (monday if monday <= end else day)
+            days.append(day)
+    days.sort()
+    rows, moments = [], []
+    for day, (requester, topic, action, handler_key, note) in zip(
+        days, consultation_pattern(rng, len(days)), strict=True
+    ):
+        handler = rng.choice(handlers[handler_key])
+        rows.append(
+            Consultation(
+                organisation=organisation,
+                date=day,
+                requester=requester,
+                topic_id=topics[topic],
+                action_id=actions[action],
+                handler=handler,
+                note=note,
+            )
+        )
+        moments.append(aware(day, rng.randint(9, 16), rng.choice([0, 15, 30, 45])))
+    saved = bulk(Consultation, rows)
+    bulk(
+        ConsultationEvent,
+        (
+            ConsultationEvent(
+                consultation=row,
+                kind=ConsultationEvent.Kind.CREATED,
+                occurred_at=moment,
+                actor=row.handler,
+                actor_name=str(row.handler),
+            )
+            for row, moment in zip(saved, moments, strict=True)
+        ),
+        keep=False,
+    )
+    for row, moment in zip(saved, moments, strict=True):
+        actor = row.handler_id
+        ctx.audited(moment, "consultations.recorded", "consultations.consultation", row.pk, actor, role_of[actor])
+    ctx.count("consultations", len(saved))
+    ctx.log(
+        f"Consultations: {len(saved):,} consultations with their history, handled by "
+        f"{len({row.handler_id for row in saved})} integrity coordinator(s) and confidential adviser(s)"
     )
 
 

@@ -5,15 +5,21 @@ rolled back, so the second run starts from the same empty database. The two natu
 """
 
 import datetime as dt
+from collections import Counter
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.utils import timezone
 
+from plein.consultations.models import Consultation, ConsultationEvent, Requester
+from plein.core import roles as R
 from plein.core import scale
-from plein.core.models import AuditEvent, Employee, Organisation, User
+from plein.core.models import AuditEvent, Employee, Organisation, RoleAssignment, User
 from plein.core.services.audit import verify_chain
+from plein.dossiers.models import Case
+from plein.reports.models import Report
 
 pytestmark = pytest.mark.django_db
 
@@ -92,13 +98,21 @@ def test_the_same_seed_gives_the_same_data():
         "learning events",
         "attendance",
         "news pages",
+        "consultations",
         "reports",
         "audit events",
     ):
         assert counts.get(name, 0) > 0, f"the small run made no {name}"
+    # The comparison covers the consultations register and the reports' cases (opened by the services).
+    dump = first["dump"]
+    for label in ("consultations.topic", "consultations.consultation", "consultations.consultationevent"):
+        assert dump.get(label), f"the dump has no rows of {label}"
+    assert len(dump["consultations.consultation"]) == counts["consultations"]
+    assert len(dump["dossiers.case"]) == counts["reports"]
 
     third = generate_and_dump(employees=200, years=2, seed=8, today=TODAY, fast_kdf=True)
     assert scale.dump_digest(third["dump"]) != scale.dump_digest(first["dump"]), "another seed, other data"
+    assert third["dump"]["consultations.consultation"] != dump["consultations.consultation"], "another seed"
 
 
 def test_people_join_and_leave_over_the_years():
@@ -117,6 +131,53 @@ def test_people_join_and_leave_over_the_years():
         assert not people.filter(end_date__lt=TODAY, user__isnull=False).exists()
         assert User.objects.count() >= people.in_service(TODAY).count()
         assert AuditEvent.objects.filter(action="reports.report_received").exists()
+
+
+def test_the_consultations_register_has_the_demos_shares():
+    with transaction.atomic():
+        result = scale.generate(employees=1000, years=3, seed=7, today=TODAY, fast_kdf=True)
+        organisation = result.organisation
+        window = scale.add_years(TODAY, -3)
+        items = list(Consultation.objects.filter(organisation=organisation).select_related("topic", "action"))
+        # 15 to 23 per thousand employees a year, on working days in the window, none in the future.
+        assert len(items) == result.counts["consultations"]
+        assert 15 * 3 * 0.9 <= len(items) <= 23 * 3 * 1.1
+        assert all(window <= item.date < TODAY and item.date.weekday() < 5 for item in items)
+        assert not any(item.removed_at or item.asker_name for item in items)
+        # The demo's shares: outside activities the topic most often discussed; employees ask most, managers and
+        # externals too; process advice the most frequent action.
+        topics = Counter(item.topic.code for item in items)
+        assert topics.most_common(1)[0][0] == "nevenfuncties"
+        assert topics["nevenfuncties"] > 1.5 * max(n for code, n in topics.items() if code != "nevenfuncties")
+        requesters = Counter(item.requester for item in items)
+        assert set(requesters) == set(Requester.values)
+        assert requesters[Requester.EMPLOYEE] > requesters[Requester.MANAGER] + requesters[Requester.EXTERNAL]
+        assert Counter(item.action.code for item in items).most_common(1)[0][0] == "procesadvies"
+        # Handled by the organisation's integrity coordinator and confidential adviser, both.
+        handlers = dict(
+            RoleAssignment.objects.filter(
+                organisation=organisation, role__in=[R.INTEGRITY_COORDINATOR, R.CONFIDENTIAL_ADVISER]
+            ).values_list("user_id", "role")
+        )
+        assert {handlers.get(item.handler_id) for item in items} == {R.INTEGRITY_COORDINATOR, R.CONFIDENTIAL_ADVISER}
+        # Each has one history event, CREATED on its date by its handler, and the audit event of recording it.
+        events = {e.consultation_id: e for e in ConsultationEvent.objects.filter(consultation__in=items)}
+        assert ConsultationEvent.objects.filter(consultation__in=items).count() == len(items)
+        for item in items:
+            event = events[item.pk]
+            assert event.kind == ConsultationEvent.Kind.CREATED
+            assert timezone.localtime(event.occurred_at).date() == item.date
+            assert event.actor_id == item.handler_id and event.actor_name
+        audited = AuditEvent.objects.filter(action="consultations.recorded", target_type="consultations.consultation")
+        by_pk = {item.pk: item for item in items}
+        assert sorted(int(event.target_id) for event in audited) == sorted(by_pk)
+        for event in audited:
+            assert event.actor_id == by_pk[int(event.target_id)].handler_id
+            assert event.role == handlers[event.actor_id]
+        assert verify_chain().ok
+        # Every report has its case, opened by the services.
+        assert Case.objects.filter(report__in=Report.objects.all()).count() == Report.objects.count() > 0
+        transaction.set_rollback(True)
 
 
 def test_the_command_refuses_a_database_that_is_not_empty(organisation):
@@ -142,6 +203,6 @@ def test_the_command_prints_progress_and_counts(capsys):
             "--fast-kdf",
         )
         out = capsys.readouterr().out
-        assert "People: " in out and "Meldkanaal: " in out and "Done in" in out
+        assert "People: " in out and "Consultations: " in out and "Meldkanaal: " in out and "Done in" in out
         assert "employees in service" in out
         transaction.set_rollback(True)
