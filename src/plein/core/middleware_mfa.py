@@ -28,7 +28,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from plein.core import roles as R
-from plein.core.selectors import user_roles
+from plein.core.selectors import active_assignments, user_roles
 
 # The factors that count as "a second factor"; recovery codes are only a fallback for them.
 SECOND_FACTOR_TYPES = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
@@ -64,7 +64,10 @@ def requires_mfa(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    return any(R.ROLES[code].requires_mfa for code in user_roles(user) if code in R.ROLES)
+    # The employee role comes from an employee record, not an assignment, and needs no second factor: then the
+    # assigned roles decide, and the employee record is not looked up on every request just for this.
+    codes = user_roles(user) if R.ROLES[R.EMPLOYEE].requires_mfa else {a.role for a in active_assignments(user)}
+    return any(R.ROLES[code].requires_mfa for code in codes if code in R.ROLES)
 
 
 def has_second_factor(user) -> bool:

@@ -68,9 +68,11 @@ def test_the_smoke_run_measures_every_page_and_prints_the_table():
     assert done.returncode == 0, f"benchmarks/run --smoke failed:\n{done.stdout[-3000:]}\n{done.stderr[-5000:]}"
 
     out = done.stdout
-    assert "| Page | req/s | p50 ms | p95 ms | p99 ms | × bare Django | × bare WSGI |" in out
+    assert (
+        "| Page | req/s | p50 ms | p95 ms | p99 ms | × bare Django | × bare Django (logged in) | × bare WSGI |" in out
+    )
     rows = {m["label"]: m for m in (ROW.match(line) for line in out.splitlines()) if m}
-    for label in ("Bare Django view", "Bare WSGI hello-world", "Public register"):
+    for label in ("Bare Django view", "Bare Django view (logged in)", "Bare WSGI hello-world", "Public register"):
         assert label in rows, f"no measurement for {label}:\n{out}"
         assert float(rows[label]["rps"]) > 0
     # Every page of the issue answered (200) and got a line, measured or not.

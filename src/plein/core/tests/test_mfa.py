@@ -520,3 +520,14 @@ def test_sso_error_page_in_the_browser(page, settings):
     }
     visit(page, reverse("account_login"))
     visit(page, reverse("openid_connect_callback", kwargs={"provider_id": "entra"}) + "?code=x&state=y", status=401)
+
+
+@pytest.mark.django_db
+def test_deciding_whether_mfa_is_needed_costs_one_query(make_user, django_assert_num_queries):
+    """Every request of a logged-in user asks this: the role assignments decide, the employee record is not read."""
+    from plein.core.models import User
+
+    for roles, needed in (((), False), ((R.MANAGER,), False), ((R.HR,), True)):
+        user = User.objects.get(pk=make_user(*roles).pk)
+        with django_assert_num_queries(1):
+            assert requires_mfa(user) is needed
