@@ -192,6 +192,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     if not DATABASES["default"]["NAME"].startswith(":memory:") and not TESTING:
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+elif TESTING and "postgresql" in DATABASES["default"]["ENGINE"]:
+    # The test suite's commits (live-server and transactional tests) need no durability: do not wait for the disk.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------------------------

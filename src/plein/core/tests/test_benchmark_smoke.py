@@ -59,6 +59,7 @@ def template_database() -> Path | None:
     return path if path.exists() else None
 
 
+@pytest.mark.backend_independent
 def test_the_smoke_run_measures_every_page_and_prints_the_table():
     template = template_database()
     command = [sys.executable, str(ROOT / "benchmarks" / "run"), "--smoke", "--no-install", "--output", "-"]

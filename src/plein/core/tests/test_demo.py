@@ -392,6 +392,7 @@ def test_demo_reset_refuses_a_database_outside_var():
         call_command("demo", "--reset", "--no-serve")
 
 
+@pytest.mark.backend_independent
 def test_demo_runs_twice_and_reset_starts_fresh(tmp_path):
     """The real thing, in a subprocess: a SQLite file under a temporary var/ directory."""
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "PORT"}}
