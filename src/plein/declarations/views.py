@@ -389,15 +389,17 @@ def activity_list(request):
         )
     else:
         counts = selectors.status_counts(qs)
-    qs = qs.order_by("status", "-declared_on", "-pk")
+    qs = selectors.for_register(qs).order_by("status", "-declared_on", "-pk")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    _audit_read(request, "declarations.activities_listed", page=page.number, shown=len(page.object_list))
+    rows = selectors.register_rows(page.object_list)
+    _audit_read(request, "declarations.activities_listed", page=page.number, shown=len(rows))
     return render(
         request,
         "declarations/activity_list.html",
         {
             "form": form,
             "page": page,
+            "rows": rows,
             "counts": counts,
             "can_export": request.user.has_perm("declarations.export_activities"),
             "query": request.GET.urlencode(),

@@ -7,7 +7,8 @@ from plein.core import roles as R
 from plein.core.tests.factories import OrgUnitFactory
 from plein.declarations import selectors, services
 from plein.declarations.importers import OutsideActivityImporter
-from plein.declarations.tests.helpers import TODAY, decided, declare, person
+from plein.declarations.models import Decision, OutsideActivity
+from plein.declarations.tests.helpers import TODAY, activity_data, decided, declare, person
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +111,64 @@ def test_public_register_shows_only_designated_allowed_current(organisation, uni
     assert entry.last_confirmed == shown.last_confirmed_on
     assert set(vars(entry)) == {"name", "sort_name", "position", "organisation", "role", "paid", "last_confirmed"}
     assert selectors.public_register(None, TODAY) == []
+
+
+def test_public_register_leaves_out_people_not_yet_in_service_and_of_other_organisations(organisation, unit):
+    from plein.core.tests.factories import OrganisationFactory
+
+    starting = person(organisation, unit, publish=True, start_date=dt.date(2025, 9, 1))
+    elsewhere = OrganisationFactory(slug="elders", name="Gemeente Elders", short_name="Elders")
+    other = person(elsewhere, publish=True)
+    decided(starting, role="Not yet in service")
+    decided(other, role="Other organisation")
+    assert selectors.public_register(organisation, TODAY) == []
+    assert [e.role for e in selectors.public_register(elsewhere, TODAY)] == ["Other organisation"]
+
+
+def test_public_register_query_joins_the_employee_instead_of_listing_everyone_in_service(organisation):
+    """Issue 12: ``employee_id IN (every employee in service)`` made the database scan all employees (35,000 at
+    scale) for every page and count; the conditions belong on the joined employee row."""
+    sql = str(selectors.public_register_qs(organisation, TODAY).query)
+    assert 'FROM "core_employee"' not in sql
+    assert 'JOIN "core_employee"' in sql
+
+
+def test_register_rows_of_employees_and_candidates_in_one_query(
+    organisation, unit, make_user, django_assert_num_queries
+):
+    hr = make_user(R.HR)
+    employee = person(organisation, unit, first_name="Anna", infix="de", last_name="Vries")
+    declared = declare(employee, actor=None, role="Voorzitter", external_organisation="Stichting A")
+    allowed = decided(employee, "toegestaan_onder_voorwaarden", role="Lid", external_organisation="Vereniging B")
+    candidate = services.create_candidate(
+        actor=hr,
+        organisation=organisation,
+        first_name="Jorien",
+        last_name="Bakker",
+        interview_on=dt.date(2025, 5, 1),
+        start_date=dt.date(2025, 7, 1),
+    )
+    interview = services.record_candidate_activity(
+        actor=hr, candidate=candidate, data=activity_data(role="Trainer"), today=TODAY
+    )
+    qs = selectors.for_register(selectors.activities_visible_to(make_user(R.INTEGRITY_COORDINATOR), organisation))
+    with django_assert_num_queries(1):
+        rows = {row.pk: row for row in selectors.register_rows(qs.order_by("pk"))}
+    assert set(rows) == {declared.pk, allowed.pk, interview.pk}
+    row = rows[allowed.pk]
+    assert (row.name, row.is_candidate, row.unit, row.role, row.external_organisation) == (
+        "Vries, Anna de",
+        False,
+        unit.name,
+        "Lid",
+        "Vereniging B",
+    )
+    assert (row.status, row.decision, row.declared_on) == ("besloten", "toegestaan_onder_voorwaarden", TODAY)
+    assert row.status_label == str(OutsideActivity.Status.DECIDED.label)
+    assert row.decision_label == str(Decision.ALLOWED_WITH_CONDITIONS.label)
+    assert rows[declared.pk].decision_label == str(Decision.PENDING.label)
+    candidate_row = rows[interview.pk]
+    assert (candidate_row.name, candidate_row.is_candidate, candidate_row.unit) == ("Jorien Bakker", True, "")
 
 
 def test_visibility_employee_manager_ic(organisation, unit, make_user):
