@@ -63,3 +63,16 @@ def navigation_for(request) -> list[NavItem]:
     if best is None:
         best = next((i for i in items if i.url == path), None)
     return [NavItem(i.title, i.url, i.order, i is best) for i in items]
+
+
+# Items from this order on are management pages (settings, the administration's registers, the audit log): the layout
+# groups them under one "Management" menu, so that the main navigation of a coordinator stays one or two rows.
+MANAGEMENT_ORDER = 90
+
+
+def split_navigation(items: list[NavItem]) -> tuple[list[NavItem], list[NavItem]]:
+    """The main navigation's own items, and the management items grouped under one menu (none if only one)."""
+    management = [i for i in items if i.order >= MANAGEMENT_ORDER]
+    if len(management) < 2:
+        return items, []
+    return [i for i in items if i.order < MANAGEMENT_ORDER], management

@@ -202,6 +202,24 @@ def test_keyboard_reaches_the_main_navigation(page, organisation, make_user):
     expect(current).to_have_attribute("href", reverse("core:structure"))
 
 
+def test_management_pages_are_grouped_in_one_menu_that_opens_with_the_keyboard(page, organisation, make_user):
+    login(page, make_user(R.INTEGRITY_COORDINATOR, R.FUNCTIONAL_ADMIN))
+    visit(page, reverse("core:start"))
+    nav = page.get_by_role("navigation", name=MAIN_NAV)
+    audit_log = nav.get_by_role("link", name=re.compile("Auditlog|Audit log"))
+    expect(audit_log).to_be_hidden()
+    menu = nav.locator("summary", has_text="Beheer")
+    menu.focus()
+    page.keyboard.press("Enter")
+    expect(audit_log).to_be_visible()
+    audit_log.focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(re.escape(reverse("core:audit_log")) + "$"))
+    # The current page is inside the menu: the menu is marked, and the page's own link says so when opened.
+    expect(nav.locator("summary", has_text="Beheer")).to_have_class(re.compile("plein-nav__link--current"))
+    expect(nav.locator("[aria-current=page]")).to_have_attribute("href", reverse("core:audit_log"))
+
+
 def test_small_screen_has_no_horizontal_scrolling(new_page, organisation, make_user):
     page = new_page(viewport={"width": 390, "height": 844})
     login(page, make_user(R.HR))
