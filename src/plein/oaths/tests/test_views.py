@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from plein.core import roles as R
-from plein.core.models import AuditEvent
+from plein.core.models import AuditEvent, Employee
 from plein.core.tests.factories import EmployeeFactory, OrgUnitFactory
 from plein.oaths.models import CeremonyDilemma, Form, Invitation, OathText, Registration
 from plein.oaths.tests.factories import CeremonyFactory, RegistrationFactory, taken, texts
@@ -165,6 +165,59 @@ class TestOverview:
             response = client.get(reverse("oaths:overview"))
         assert response.context["page"].paginator.count == 28
         assert len(small.captured_queries) == len(large.captured_queries)
+
+    def test_page_count_comes_from_the_status_counts(self, client, organisation, hr):
+        """Issue 12: the paginator is told its count; no second COUNT over everyone."""
+        Employee.objects.filter(user=hr).update(start_date=None)  # HR's own record: no obligation
+        EmployeeFactory(organisation=organisation, start_date=date(2024, 1, 2))  # overdue
+        EmployeeFactory(organisation=organisation, start_date=date(2024, 5, 2))  # due
+        taken(EmployeeFactory(organisation=organisation, start_date=date(2024, 1, 2)), date(2024, 2, 1))
+        login(client, hr)
+        for params, expected in [({}, 3), ({"status": "overdue"}, 1), ({"status": "done"}, 1)]:
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(reverse("oaths:overview"), params)
+            assert response.context["counts"] == {"due": 1, "overdue": 1, "done": 1}
+            assert response.context["page"].paginator.count == expected
+            assert not [q for q in ctx.captured_queries if '"__count" FROM "core_employee"' in q["sql"]]
+
+    def test_status_counts_avoid_a_correlated_subquery_on_postgresql(self, client, organisation, hr):
+        """Issue 12: a correlated EXISTS over everyone pushed PostgreSQL's plan past jit_above_cost."""
+        if connection.vendor != "postgresql":
+            pytest.skip("PostgreSQL only")
+        EmployeeFactory(organisation=organisation, start_date=date(2024, 1, 2))
+        with CaptureQueriesContext(connection) as ctx:
+            login(client, hr).get(reverse("oaths:overview"))
+        grouped = [q["sql"] for q in ctx.captured_queries if '"oath_status"' in q["sql"] and "GROUP BY" in q["sql"]]
+        assert grouped and "EXISTS" not in grouped[0]
+
+    def test_pages_follow_start_date_then_name(self, client, organisation, hr, monkeypatch):
+        from plein.oaths import views
+
+        monkeypatch.setattr(views, "PAGE_SIZE", 2)
+        Employee.objects.filter(user=hr).update(start_date=None)  # HR's own record: no obligation
+        for last_name, start in [("Claes", date(2024, 1, 3)), ("Bos", date(2024, 1, 2)), ("Aa", date(2024, 1, 3))]:
+            EmployeeFactory(organisation=organisation, last_name=last_name, start_date=start)
+        login(client, hr)
+        first = client.get(reverse("oaths:overview")).content.decode()
+        second = client.get(reverse("oaths:overview"), {"page": 2}).content.decode()
+        assert first.index("Bos,") < first.index("Aa,") and "Claes," not in first
+        assert "Claes," in second and "Bos," not in second and "Aa," not in second
+
+    def test_rows_escape_names_and_link_confirmations_for_hr_only(self, client, organisation, hr, make_user):
+        """The rows are built with format_html (issue 12): every value escaped, the link only for who manages."""
+        unit = OrgUnitFactory(organisation=organisation, name="Water & <Wegen>")
+        done = EmployeeFactory(
+            organisation=organisation, unit=unit, last_name="<b>Bakker</b>", start_date=date(2024, 1, 2)
+        )
+        registration = taken(done, date(2024, 2, 1), form=Form.AFFIRMATION)
+        body = login(client, hr).get(reverse("oaths:overview")).content.decode()
+        assert "&lt;b&gt;Bakker&lt;/b&gt;" in body and "<b>Bakker" not in body
+        assert "Water &amp; &lt;Wegen&gt;" in body
+        assert "2 Jan 2024" in body and "2 Apr 2024" in body and "1 Feb 2024, " in body
+        assert f'href="{reverse("oaths:confirmation", args=[registration.pk])}"' in body
+        body = login(client, make_user(R.MANAGER, unit=unit)).get(reverse("oaths:overview")).content.decode()
+        assert "&lt;b&gt;Bakker&lt;/b&gt;" in body
+        assert reverse("oaths:confirmation", args=[registration.pk]) not in body
 
 
 class TestCeremonyPages:
