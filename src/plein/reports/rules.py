@@ -34,14 +34,18 @@ def is_channel_member(user, channel) -> bool:
 @object_rule(*_TEAM_SCOPE, roles=HANDLER_ROLES)
 def is_report_recipient(user, report) -> bool:
     """A member of the report's channel team for whom the report key is wrapped (so not excluded, not removed)."""
+    from django.db.models import Exists
+
     from plein.reports.models import ChannelMembership, ReportKey
 
     if report is None or not getattr(user, "is_authenticated", False):
         return False
+    member = ChannelMembership.objects.filter(channel_id=report.channel_id, user_id=user.pk)
     if not (
-        ChannelMembership.objects.filter(channel_id=report.channel_id, user_id=user.pk).exists()
-        and ReportKey.objects.filter(report_id=report.pk, kind=ReportKey.Kind.HANDLER, user_id=user.pk).exists()
-    ):
+        ReportKey.objects.filter(report_id=report.pk, kind=ReportKey.Kind.HANDLER, user_id=user.pk)
+        .filter(Exists(member))
+        .exists()
+    ):  # one query for both conditions (issue 12): every report and case page asks this
         return False
     from plein.dossiers.selectors import investigator_only, is_assigned_to_report
 

@@ -233,6 +233,21 @@ def handler_key(user: User) -> HandlerKey | None:
 
 
 INBOX_SORTS = ("received", "-received", "deadline")
+# The columns the inbox table shows (``inbox(...).only(*INBOX_COLUMNS)``): loading the ciphertexts and the other
+# columns of 25 reports, their channels and cases costs more than the query itself.
+INBOX_COLUMNS = (
+    "reference",
+    "mode",
+    "status",
+    "received_at",
+    "acknowledge_before",
+    "feedback_before",
+    "acknowledged_at",
+    "channel__name",
+    "case__stage",
+    "case__feedback_due",
+    "case__extended_at",
+)
 DEADLINE_FILTERS = ("overdue", "soon", "open")
 
 
