@@ -447,6 +447,44 @@ def grow_reports(world: World, size: int) -> None:
     world.grow("reports", size, _reports_step)
 
 
+def _dossiers_step(world: World, i: int) -> None:
+    from plein.dossiers import services
+    from plein.reports import crypto
+    from plein.reports.models import ReportKey
+
+    handler = world.user(R.INTEGRITY_COORDINATOR)
+    report = world.anchor("report")
+    wrapped = ReportKey.objects.get(report=report, kind=ReportKey.Kind.RECOVERY).wrapped_key
+    report_key = crypto.unseal(world.anchor("recovery"), bytes(wrapped))
+    case = services.ensure_case(report)
+    # The case page of the anchor report: one more note, and conversation record per step; the
+    # settings: one more category.
+    services.add_note(case=case, actor=handler, report_key=report_key, text=f"Notitie {i}")
+    services.add_oral_record(
+        case=case,
+        actor=handler,
+        report_key=report_key,
+        kind="phone" if i % 2 else "meeting",
+        held_on=world.today - dt.timedelta(days=i),
+        text=f"Gesprek {i}",
+    )
+    if i == 0:  # one open identity request per handler at a time
+        services.request_reveal(
+            case=case, actor=handler, report_key=report_key, reason="investigation", explanation="Onderzoek"
+        )
+    services.save_categories(
+        organisation=world.organisation,
+        actor=handler,
+        rows=[(f"categorie_{k}", f"Categorie {k}") for k in range(i + 1)],
+    )
+
+
+def grow_dossiers(world: World, size: int) -> None:
+    """Reports (through the reporting channel's services, with their cases) and the handling of the anchor case."""
+    grow_reports(world, size)
+    world.grow("dossiers", size, _dossiers_step)
+
+
 def _portal_step(world: World, i: int) -> None:
     from wagtail.documents import get_document_model
 
@@ -550,6 +588,238 @@ def grow_learning(world: World, size: int) -> None:
     world.grow("learning", size, _learning_step)
 
 
+def _consultations_step(world: World, i: int) -> None:
+    from plein.consultations import selectors, services
+
+    ic = world.user(R.INTEGRITY_COORDINATOR)
+    services.ensure_default_lists(world.organisation)
+    if "consultation" not in world.anchors:
+        services.update_settings(actor=ic, organisation=world.organisation, record_names=True)
+    # One more topic and action in the lists, a record by the coordinator and one by a new confidential adviser
+    # (the handler filter lists every handler), and one more change in the anchor record's history.
+    topic = services.save_list_entry(
+        actor=ic,
+        organisation=world.organisation,
+        kind="topic",
+        code=f"onderwerp_{i}",
+        name_nl=f"Onderwerp {i}",
+        name_en=f"Topic {i}",
+        order=100 + i,
+    )
+    action = services.save_list_entry(
+        actor=ic,
+        organisation=world.organisation,
+        kind="action",
+        code=f"afhandeling_{i}",
+        name_nl=f"Afhandeling {i}",
+        name_en=f"Action {i}",
+        order=100 + i,
+    )
+    adviser = UserFactory()
+    world.employee(user=adviser, email=adviser.email)
+    RoleAssignmentFactory(organisation=world.organisation, user=adviser, role=R.CONFIDENTIAL_ADVISER)
+
+    def data(n: int, **changes):
+        values = {
+            "date": world.today - dt.timedelta(days=n % 300),
+            "requester": "medewerker",
+            "topic": topic,
+            "action": action,
+            "note": f"Notitie {n}",
+            "asker_name": f"Vrager {n}",
+        }
+        values.update(changes)
+        return services.ConsultationInput(**values)
+
+    for handler in (ic, adviser, world.user(R.CONFIDENTIAL_ADVISER)):
+        services.record_consultation(actor=handler, organisation=world.organisation, data=data(i))
+    if "consultation" not in world.anchors:
+        world.anchors["consultation"] = services.record_consultation(
+            actor=ic, organisation=world.organisation, data=data(0)
+        )
+    anchor = selectors.consultation(world.organisation, world.anchor("consultation").pk)
+    services.change_consultation(actor=ic, consultation=anchor, data=data(i + 1000, topic=topic, action=action))
+
+
+def grow_consultations(world: World, size: int) -> None:
+    world.grow("consultations", size, _consultations_step)
+
+
+def _deliberation_step(world: World, i: int) -> None:
+    from plein.deliberation import selectors, services
+    from plein.deliberation.models import Capture, DeliberationRequest, LibraryEntry, Participant, Theme
+    from plein.deliberation.tests.factories import EntryFactory
+
+    ic = world.user(R.INTEGRITY_COORDINATOR)
+    me = world.user(R.EMPLOYEE)
+    lead = world.user(R.FACILITATOR)
+    now = timezone.now()
+
+    def facilitator(employee):
+        return services.register_facilitator(
+            actor=ic,
+            organisation=world.organisation,
+            employee=employee,
+            training_status="gecertificeerd",
+            training_started_on=dt.date(2024, 3, 4),
+            certified_on=dt.date(2025, 5, 22),
+        )
+
+    def request(n: int):
+        return services.submit_request(
+            actor=me,
+            organisation=world.organisation,
+            theme=Theme.CONFLICT_OF_INTEREST,
+            situation=f"Een collega behandelt aanvraag {n} van zijn zwager.",
+            urgency=DeliberationRequest.Urgency.NORMAL,
+            team=world.top,
+        )
+
+    if "session" not in world.anchors:
+        services.install_builtin_methods()
+        world.anchors["facilitator"] = facilitator(lead.employee)
+        # A method of one step that records everything, so that the workspace shows every kind of item.
+        version = services.create_method(
+            actor=ic,
+            organisation=world.organisation,
+            name="Alles in een stap",
+            steps=[services.StepSpec("Alles", captures=list(Capture.values))],
+        )
+        world.anchors["method_version"] = version
+        world.anchors["request"] = request(0)
+        session = services.plan_session(
+            actor=ic,
+            organisation=world.organisation,
+            facilitators=[world.anchor("facilitator")],
+            scheduled_at=now + dt.timedelta(hours=1),
+            method_version=version,
+            title="Het anker",
+            theme=Theme.CONFLICT_OF_INTEREST,
+            team=world.top,
+            deliberation_request=world.anchor("request"),
+        )
+        services.invite_participants(actor=ic, session=session, employees=[me.employee])
+        world.anchors["session"] = services.start_session(actor=lead, session=session)
+        services.join_session(user=me, organisation=world.organisation, code=world.anchor("session").join_code)
+        services.record_dilemma(
+            actor=lead, session=world.anchor("session"), question="Wat doe je?", option_a="A", option_b="B"
+        )
+        world.anchors["entry"] = EntryFactory(organisation=world.organisation, number=1000)
+        world.anchors["monthly"] = services.choose_dilemma_of_the_month(
+            actor=ic, entry=world.anchor("entry"), month=world.today
+        )
+    session = world.anchor("session")
+    # The register, requests, sessions (each with a facilitator of its own and participants), methods.
+    team = world.team()
+    helper = facilitator(world.employee(unit=team))
+    planned = services.plan_session(
+        actor=ic,
+        organisation=world.organisation,
+        facilitators=[helper, world.anchor("facilitator")],
+        scheduled_at=now + dt.timedelta(days=3 + i),
+        method_version=selectors.current_version(world.anchor("method_version").method, world.organisation),
+        title=f"Beraad {i}",
+        theme=Theme.GIFTS,
+        team=team,
+        deliberation_request=request(i + 1),
+    )
+    services.invite_participants(
+        actor=ic, session=planned, employees=[me.employee, world.employee(unit=team), world.employee(unit=team)]
+    )
+    request(i + 100)
+    services.create_method(
+        actor=ic, organisation=world.organisation, name=f"Methode {i}", steps=[services.StepSpec(f"Stap {i}")]
+    )
+    services.change_method(
+        actor=ic,
+        organisation=world.organisation,
+        method=world.anchor("method_version").method,
+        name="Alles in een stap",
+        steps=[services.StepSpec("Alles", captures=list(Capture.values)), services.StepSpec(f"Extra {i}")],
+        change_note=f"Versie {i}",
+    )
+    # The anchor session: participants (present), and one more item of every kind, a choice and a score.
+    guest = world.employee(unit=team)
+    services.invite_participants(actor=lead, session=session, employees=[guest])
+    participant = Participant.objects.get(session=session, employee=guest)
+    services.mark_present(actor=lead, session=session, participant=participant)
+    services.add_fact(actor=lead, session=session, kind="feit", text=f"Feit {i}")
+    stakeholder = services.add_stakeholder(actor=lead, session=session, name=f"Betrokkene {i}", rights="Recht")
+    value = services.add_value(actor=lead, session=session, kind="waarde", text=f"Waarde {i}")
+    option = services.add_option(actor=lead, session=session, text=f"Optie {i}", cost="Kosten")
+    services.add_action(actor=lead, session=session, description=f"Actie {i}", owner="Team")
+    services.record_choice(
+        actor=lead, session=session, participant=participant, option=option, because="Eerlijkheid", by_facilitator=True
+    )
+    services.record_weighing(
+        actor=lead,
+        session=session,
+        weights={f"s{stakeholder.pk}": 2, f"v{value.pk}": 3},
+        scores={(option.pk, f"s{stakeholder.pk}"): 1, (option.pk, f"v{value.pk}"): -1},
+    )
+    # The library: published entries, proposals waiting for review; the monthly poll: votes and earlier months.
+    EntryFactory(organisation=world.organisation, number=2000 + i, theme=Theme.GIFTS if i % 2 else Theme.LOYALTY)
+    services.propose_entry(
+        actor=ic,
+        organisation=world.organisation,
+        title=f"Voorstel {i}",
+        theme=Theme.GIFTS,
+        situation="Een leverancier biedt kaartjes aan.",
+        question="Neem je ze aan?",
+        option_a="Aannemen en melden",
+        option_b="Afslaan",
+        considerations="Onafhankelijkheid.",
+    )
+    earlier = EntryFactory(organisation=world.organisation, number=3000 + i, status=LibraryEntry.Status.PUBLISHED)
+    services.choose_dilemma_of_the_month(
+        actor=ic, entry=earlier, month=world.today.replace(day=1) - dt.timedelta(days=31 * (i + 1))
+    )
+    monthly = world.anchor("monthly")
+    services.vote(monthly=monthly, option_id=monthly.options.first().pk, employee=world.employee(unit=team))
+
+
+def grow_deliberation(world: World, size: int) -> None:
+    world.grow("deliberation", size, _deliberation_step)
+
+
+def _annual_report_step(world: World, i: int) -> None:
+    from plein.annual_report import services
+
+    ic = world.user(R.INTEGRITY_COORDINATOR)
+    authority = world.user(R.COMPETENT_AUTHORITY)
+
+    def published(year: int):
+        report = services.get_or_create_report(organisation=world.organisation, year=year)
+        services.submit(report=report, actor=ic)
+        services.approve(report=report, actor=authority)
+        return services.publish(report=report, actor=ic)
+
+    for k in range(2):
+        services.create_plan_action(
+            organisation=world.organisation,
+            actor=ic,
+            title=f"Actie {i}.{k}",
+            theme="Communicatie",
+            owner="Team integriteit",
+            planned_year=world.today.year + k,
+            planned_quarter=1 + (i + k) % 4,
+            module="learning" if k else "",
+        )
+    # One more published year per step (the lists of reports); the anchor year is published once, with the
+    # registers as they are then (its public pages show that frozen version).
+    if "annual_year" not in world.anchors:
+        world.anchors["annual_year"] = published(world.today.year - 1).year
+    published(world.today.year - 2 - i)
+
+
+def grow_annual_report(world: World, size: int) -> None:
+    """The annual report brings every register together: the draft report of this year grows with all of them."""
+    grow_everything(world, size)
+    grow_consultations(world, size)
+    grow_deliberation(world, size)
+    world.grow("annual_report", size, _annual_report_step)
+
+
 def grow_everything(world: World, size: int) -> None:
     """Pages that bring everything together (the start page, the portal's home page)."""
     for grower in (grow_core, grow_oaths, grow_positions, grow_declarations, grow_reports, grow_portal, grow_learning):
@@ -637,6 +907,17 @@ CASES = [
         kwargs=lambda w: {"code": w.anchor("channel").code},
     ),
     QueryCase("reports:start", role=None, grow=grow_reports),
+    # Dossiers (case handling of reports)
+    QueryCase("dossiers:case", role=R.INTEGRITY_COORDINATOR, grow=grow_dossiers, kwargs=_pk("report"), vault=True),
+    QueryCase("dossiers:settings", role=R.INTEGRITY_COORDINATOR, grow=grow_dossiers),
+    QueryCase(
+        "dossiers:workflow",
+        role=R.INTEGRITY_COORDINATOR,
+        grow=grow_dossiers,
+        kwargs=lambda w: {"code": w.anchor("channel").code},
+    ),
+    QueryCase("dossiers_oversight:statistics", role=R.INTEGRITY_COORDINATOR, grow=grow_dossiers),
+    QueryCase("dossiers_oversight:retention", role=R.INTEGRITY_COORDINATOR, grow=grow_dossiers),
     # Portal
     QueryCase("portal:poll_list", role=R.EMPLOYEE, grow=grow_portal),
     QueryCase("portal:poll_detail", role=R.EMPLOYEE, grow=grow_portal, kwargs=_pk("poll")),
@@ -655,6 +936,92 @@ CASES = [
     QueryCase("learning:coverage", role=R.INTEGRITY_COORDINATOR, grow=grow_learning),
     QueryCase("learning:requirements", role=R.INTEGRITY_COORDINATOR, grow=grow_learning),
     QueryCase("learning:figures", role=R.INTEGRITY_COORDINATOR, grow=grow_learning),
+    # Consultaties
+    QueryCase("consultations:list", role=R.INTEGRITY_COORDINATOR, grow=grow_consultations),
+    QueryCase(
+        "consultations:list", role=R.CONFIDENTIAL_ADVISER, grow=grow_consultations, label="consultations:list (adviser)"
+    ),
+    QueryCase(
+        "consultations:detail", role=R.INTEGRITY_COORDINATOR, grow=grow_consultations, kwargs=_pk("consultation")
+    ),
+    QueryCase("consultations:settings", role=R.INTEGRITY_COORDINATOR, grow=grow_consultations),
+    # Moreel beraad
+    QueryCase("deliberation:index", role=R.EMPLOYEE, grow=grow_deliberation),
+    QueryCase(
+        "deliberation:index", role=R.INTEGRITY_COORDINATOR, grow=grow_deliberation, label="deliberation:index (IC)"
+    ),
+    QueryCase(
+        "deliberation:index", role=R.FACILITATOR, grow=grow_deliberation, label="deliberation:index (facilitator)"
+    ),
+    QueryCase("deliberation:request_list", role=R.INTEGRITY_COORDINATOR, grow=grow_deliberation),
+    QueryCase(
+        "deliberation:request_detail", role=R.INTEGRITY_COORDINATOR, grow=grow_deliberation, kwargs=_pk("request")
+    ),
+    QueryCase("deliberation:facilitator_list", role=R.INTEGRITY_COORDINATOR, grow=grow_deliberation),
+    QueryCase("deliberation:method_list", role=R.INTEGRITY_COORDINATOR, grow=grow_deliberation),
+    QueryCase(
+        "deliberation:method_detail", role=R.INTEGRITY_COORDINATOR, grow=grow_deliberation, kwargs=_pk("method_version")
+    ),
+    QueryCase("deliberation:session_list", role=R.INTEGRITY_COORDINATOR, grow=grow_deliberation),
+    QueryCase(
+        "deliberation:session_list",
+        role=R.FACILITATOR,
+        grow=grow_deliberation,
+        label="deliberation:session_list (facilitator)",
+    ),
+    QueryCase("deliberation:session_plan", role=R.INTEGRITY_COORDINATOR, grow=grow_deliberation, kwargs=_pk("session")),
+    QueryCase("deliberation:workspace", role=R.FACILITATOR, grow=grow_deliberation, kwargs=_pk("session")),
+    QueryCase("deliberation:projection", role=R.FACILITATOR, grow=grow_deliberation, kwargs=_pk("session")),
+    QueryCase("deliberation:projection_live", role=R.FACILITATOR, grow=grow_deliberation, kwargs=_pk("session")),
+    QueryCase("deliberation:participate", role=R.EMPLOYEE, grow=grow_deliberation, kwargs=_pk("session")),
+    QueryCase("deliberation:participate_live", role=R.EMPLOYEE, grow=grow_deliberation, kwargs=_pk("session")),
+    QueryCase("deliberation:library", role=R.EMPLOYEE, grow=grow_deliberation),
+    QueryCase(
+        "deliberation:library", role=R.INTEGRITY_COORDINATOR, grow=grow_deliberation, label="deliberation:library (IC)"
+    ),
+    QueryCase("deliberation:library_entry", role=R.EMPLOYEE, grow=grow_deliberation, kwargs=_pk("entry")),
+    QueryCase("deliberation:monthly", role=R.EMPLOYEE, grow=grow_deliberation),
+    QueryCase("deliberation:figures", role=R.INTEGRITY_COORDINATOR, grow=grow_deliberation),
+    # Jaarverslag: the reports to write, the draft of this year (from every register), the plan, the public pages.
+    QueryCase("annual_report:index", role=R.INTEGRITY_COORDINATOR, grow=grow_annual_report),
+    QueryCase(
+        "annual_report:report",
+        role=R.INTEGRITY_COORDINATOR,
+        grow=grow_annual_report,
+        kwargs=lambda w: {"year": w.today.year},
+    ),
+    QueryCase(
+        "annual_report:report",
+        role=R.COMPETENT_AUTHORITY,
+        grow=grow_annual_report,
+        kwargs=lambda w: {"year": w.anchor("annual_year")},
+        label="annual_report:report (published)",
+    ),
+    QueryCase("annual_report:plan", role=R.INTEGRITY_COORDINATOR, grow=grow_annual_report),
+    QueryCase("annual_report:public_index", role=None, grow=grow_annual_report),
+    QueryCase(
+        "annual_report:public_report",
+        role=None,
+        grow=grow_annual_report,
+        kwargs=lambda w: {"year": w.anchor("annual_year")},
+    ),
+    QueryCase(
+        "annual_report:public_json",
+        role=None,
+        grow=grow_annual_report,
+        kwargs=lambda w: {"year": w.anchor("annual_year")},
+    ),
+    # Portal: search results and the page where an employee confirms a code of conduct.
+    QueryCase("portal:search", role=None, grow=grow_portal, query={"q": "Nieuws"}),
+    QueryCase(
+        "portal:search", role=R.EMPLOYEE, grow=grow_portal, query={"q": "Regeling"}, label="portal:search (employee)"
+    ),
+    QueryCase(
+        "portal:acknowledge",
+        role=R.EMPLOYEE,
+        grow=grow_portal,
+        kwargs=lambda w: {"pk": w.anchor("policy_campaign").version.pk},
+    ),
 ]
 
 
