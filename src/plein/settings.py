@@ -183,7 +183,12 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------------------------
 # SQLite (WAL mode) is the embedded default; PostgreSQL comes in through DATABASE_URL.
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'plein.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
+# Connections are kept open between requests (checked before reuse), except in the test suite, which manages its own.
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0 if TESTING else 60), conn_health_checks=True
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
