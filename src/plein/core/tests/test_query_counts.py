@@ -1014,7 +1014,7 @@ CASES = [
     # Portal: search results and the page where an employee confirms a code of conduct.
     QueryCase("portal:search", role=None, grow=grow_portal, query={"q": "Nieuws"}),
     QueryCase(
-        "portal:search", role=R.EMPLOYEE, grow=grow_portal, query={"q": "Regeling"}, label="portal:search (employee)"
+        "portal:search", role=R.EMPLOYEE, grow=grow_portal, query={"q": "Nieuws"}, label="portal:search (employee)"
     ),
     QueryCase(
         "portal:acknowledge",
