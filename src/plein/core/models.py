@@ -220,6 +220,13 @@ class Employee(models.Model):
         verbose_name = _("employee")
         verbose_name_plural = _("employees")
         ordering = ["last_name", "first_name", "personnel_number"]
+        indexes = [
+            # Lists of people by start date (the oath overview: who started when), read a page at a time in this
+            # order instead of sorting everyone (issue 12).
+            models.Index(
+                fields=["organisation", "start_date", "last_name", "first_name", "id"], name="employee_org_start"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "personnel_number"], name="unique_personnel_number"),
             models.CheckConstraint(
