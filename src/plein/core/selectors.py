@@ -78,15 +78,22 @@ def managed_units_q(user: User, prefix: str = "unit__") -> Q:
     return q
 
 
-def people_visible_to(user: User, organisation: Organisation) -> QuerySet[Employee]:
-    """Need-to-know: HR and the IC see everyone; a manager sees their own units; others see nobody."""
-    base = Employee.objects.filter(organisation=organisation).select_related("unit", "position", "manager")
+def need_to_know(user: User, qs: QuerySet[Employee]) -> QuerySet[Employee]:
+    """Need-to-know on people's records: HR and the IC see all of ``qs``; a manager the people in the units they
+    manage; everyone else nobody."""
     roles = user_roles(user)
     if roles & {R.HR, R.INTEGRITY_COORDINATOR}:
-        return base
+        return qs
     if R.MANAGER in roles:
-        return base.filter(managed_units_q(user))
-    return base.none()
+        return qs.filter(managed_units_q(user))
+    return qs.none()
+
+
+def people_visible_to(user: User, organisation: Organisation) -> QuerySet[Employee]:
+    """Need-to-know: HR and the IC see everyone; a manager sees their own units; others see nobody."""
+    return need_to_know(
+        user, Employee.objects.filter(organisation=organisation).select_related("unit", "position", "manager")
+    )
 
 
 def structure_roles(organisation: Organisation) -> list[StructureRole]:

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from plein.core import roles as R
 from plein.core.models import Employee, Organisation, OrgUnit, RoleAssignment, User
-from plein.core.selectors import employee_for, managed_units_q, user_roles
+from plein.core.selectors import employee_for, managed_units_q, need_to_know, user_roles
 from plein.learning import conf
 from plein.learning.dates import due_date, overdue_cutoff
 from plein.learning.models import Attendance, Course, Event, Kind, Registration, Requirement
@@ -415,12 +415,7 @@ def records_visible_to(user: User, organisation: Organisation, *, today: date | 
     """Need-to-know: HR and the IC see everyone in service; a manager the units they manage; others nobody."""
     today = today or _today()
     qs = _in_service(organisation.pk, today).select_related("unit", "position")
-    roles = user_roles(user)
-    if roles & {R.HR, R.INTEGRITY_COORDINATOR}:
-        return qs
-    if R.MANAGER in roles:
-        return qs.filter(managed_units_q(user))
-    return qs.none()
+    return need_to_know(user, qs)
 
 
 @dataclass

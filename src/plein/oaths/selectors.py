@@ -29,9 +29,8 @@ from django.db.models import (
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from plein.core import roles as R
 from plein.core.models import Employee, Organisation, User
-from plein.core.selectors import employee_for, managed_units_q, user_roles
+from plein.core.selectors import employee_for, need_to_know
 from plein.oaths import conf
 from plein.oaths.dates import due_date, overdue_start_cutoff
 from plein.oaths.models import Ceremony, CeremonyDilemma, Form, OathText, Registration
@@ -164,12 +163,7 @@ def obligations_visible_to(user: User, organisation: Organisation, *, today: dat
     qs = annotate_obligations(obligation_population(organisation, on=today), today=today).select_related(
         "unit", "position"
     )
-    roles = user_roles(user)
-    if roles & {R.HR, R.INTEGRITY_COORDINATOR}:
-        return qs
-    if R.MANAGER in roles:
-        return qs.filter(managed_units_q(user))
-    return qs.none()
+    return need_to_know(user, qs)
 
 
 def obligation_scope(user: User, organisation: Organisation, *, today: date) -> QuerySet[Employee]:
@@ -179,12 +173,7 @@ def obligation_scope(user: User, organisation: Organisation, *, today: date) -> 
     are fetched for one page only, by ``obligation_rows`` (issue 12).
     """
     qs = annotate_status(obligation_population(organisation, on=today), today=today)
-    roles = user_roles(user)
-    if roles & {R.HR, R.INTEGRITY_COORDINATOR}:
-        return qs
-    if R.MANAGER in roles:
-        return qs.filter(managed_units_q(user))
-    return qs.none()
+    return need_to_know(user, qs)
 
 
 def obligation_rows(page_ids: QuerySet, *, today: date) -> list[Obligation]:
