@@ -34,7 +34,9 @@ import hashlib
 import logging
 import re
 import secrets
+from collections.abc import Callable
 from functools import wraps
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -47,6 +49,7 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "plein:pagecache:generation"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 ANONYMOUS = "anonymous"
+T = TypeVar("T")
 # Stands in for the CSRF token in a stored page. Tokens are letters and digits only, so this never collides with one.
 TOKEN_PLACEHOLDER = b"{plein-csrf-token}"
 # A candidate token: a run of exactly CSRF_TOKEN_LENGTH letters and digits.
@@ -55,6 +58,36 @@ TOKEN_CANDIDATE = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{%d}(?![A-Za-z0-9])" 
 
 def timeout() -> int:
     return int(getattr(settings, "PLEIN_PAGE_CACHE_SECONDS", 0) or 0)
+
+
+def memoised(name: str, key: object, compute: Callable[[], T]) -> T:
+    """A value derived from many rows (such as an overview's counts over 20,000 people), kept like a cached page:
+    per ``key`` (anything with a stable ``repr``, such as a query's SQL and parameters), stale after the next change
+    through the web or the API, and for the page cache's timeout at most. Without a timeout, computed every time."""
+    seconds = timeout()
+    if not seconds:
+        return compute()
+    digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+    cache_key = f"plein:pagecache:memo:{name}:{digest}"
+    try:
+        found = cache.get_many([GENERATION_KEY, cache_key])
+    except Exception:  # noqa: BLE001 - without a cache the value is computed as usual
+        return compute()
+    generation, stored = found.get(GENERATION_KEY), found.get(cache_key)
+    if stored is not None and generation is not None and stored[0] == generation:
+        return stored[1]
+    value = compute()
+    try:
+        cache.set(cache_key, (generation or _new_generation(), value), seconds)
+    except Exception:  # noqa: BLE001
+        logger.warning("Page cache: could not store %s.", name)
+    return value
+
+
+def _new_generation() -> str:
+    """The generation to store a first copy under: a new one, unless another process just set one."""
+    cache.add(GENERATION_KEY, secrets.token_hex(8), None)
+    return cache.get(GENERATION_KEY)
 
 
 def invalidate(**_signal_kwargs) -> None:
@@ -142,10 +175,7 @@ def cached_page(name: str):
             if hasattr(response, "render") and not getattr(response, "is_rendered", True):
                 response.render()
             if _storable(request, response):
-                if generation is None:
-                    generation = secrets.token_hex(8)
-                    cache.add(GENERATION_KEY, generation, None)
-                    generation = cache.get(GENERATION_KEY, generation)
+                generation = generation or _new_generation()
                 headers = {k: v for k, v in response.items() if k.lower() != "set-cookie"}
                 try:
                     content = without_tokens(request, response.content)

@@ -255,11 +255,11 @@ def overview(request):
             started_to=data.get("started_to"),
             search=data.get("q") or "",
         )
-        counts = selectors.status_counts(scoped)
+        counts = selectors.overview_status_counts(scoped)
         status = data.get("status") or ""
         qs = selectors.filter_obligations(scoped, status=status)
     else:
-        counts = selectors.status_counts(qs)
+        counts = selectors.overview_status_counts(qs)
     total = counts[status] if status in selectors.STATUSES else sum(counts.values())
     ids = qs.order_by(*selectors.OVERVIEW_ORDER).values("pk")
     page = _CountedPaginator(ids, PAGE_SIZE, count=total).get_page(request.GET.get("page"))

@@ -204,3 +204,37 @@ def test_the_home_page_copy_is_renewed_when_a_page_is_published(client):
     portal.news_index.add_child(instance=news)
     news.save_revision().publish()
     assert "Nieuw beleid voor geschenken" in client.get(reverse("core:home")).content.decode()
+
+
+# --- memoised values ------------------------------------------------------------------------------------------------
+
+
+def test_a_memoised_value_is_kept_per_key_until_a_change():
+    calls = []
+
+    def compute(value):
+        calls.append(value)
+        return value * 2
+
+    assert pagecache.memoised("test", ("a", 1), lambda: compute(1)) == 2
+    assert pagecache.memoised("test", ("a", 1), lambda: compute(1)) == 2
+    assert pagecache.memoised("test", ("a", 2), lambda: compute(2)) == 4
+    assert calls == [1, 2]
+    pagecache.invalidate()
+    assert pagecache.memoised("test", ("a", 1), lambda: compute(1)) == 2
+    assert calls == [1, 2, 1]
+
+
+def test_a_memoised_value_is_computed_every_time_without_a_timeout_or_a_cache(settings, monkeypatch):
+    calls = []
+    settings.PLEIN_PAGE_CACHE_SECONDS = 0
+    pagecache.memoised("test", "k", lambda: calls.append(1))
+    pagecache.memoised("test", "k", lambda: calls.append(1))
+    settings.PLEIN_PAGE_CACHE_SECONDS = 60
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(pagecache.cache, "get_many", broken)
+    pagecache.memoised("test", "k", lambda: calls.append(1))
+    assert len(calls) == 3

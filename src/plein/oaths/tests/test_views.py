@@ -129,6 +129,33 @@ class TestOverview:
         event = AuditEvent.objects.filter(action="oaths.obligations_viewed").order_by("-seq").first()
         assert event.actor == hr and event.role == R.HR
 
+    def test_counts_are_kept_until_a_change_and_per_selection(self, client, organisation, hr, settings):
+        """Issue 12: the counts over everyone are the page's largest cost; with the page cache on they are kept."""
+        from django.core.cache import cache
+
+        settings.PLEIN_PAGE_CACHE_SECONDS = 60
+        cache.clear()
+        EmployeeFactory(organisation=organisation, start_date=date(2024, 1, 2))
+        login(client, hr)
+
+        def counted():
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(reverse("oaths:overview"))
+            grouped = [q for q in ctx.captured_queries if '"oath_status"' in q["sql"] and "GROUP BY" in q["sql"]]
+            return response.context["counts"], len(grouped)
+
+        first, ran = counted()
+        assert ran == 1 and first["overdue"] >= 1
+        EmployeeFactory(organisation=organisation, start_date=date(2024, 1, 3))  # not through a request
+        assert counted() == (first, 0)
+        # Another selection is another key: counted now, so the new person is in it.
+        selection = client.get(reverse("oaths:overview"), {"started_from": "2024-01-03", "started_to": "2024-01-03"})
+        assert selection.context["counts"]["overdue"] == 1
+        client.post(reverse("set_language"), {"language": "nl", "next": "/"})  # any change through the web
+        again, ran = counted()
+        assert ran == 1 and again["overdue"] == first["overdue"] + 1
+        cache.clear()
+
     def test_bad_filter_gives_message(self, client, hr):
         response = login(client, hr).get(
             reverse("oaths:overview"), {"started_from": "2024-06-01", "started_to": "2024-01-01"}
