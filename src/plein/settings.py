@@ -226,6 +226,8 @@ else:
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
+    # A permission our rules define is decided by them alone (plein.core.auth.RulesDecideBackend).
+    "plein.core.auth.RulesDecideBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]

@@ -31,6 +31,7 @@ def start(request):
         "core/start.html",
         {
             "employee": selectors.employee_for(request.user),
+            "user_roles": [role for code, role in R.ROLES.items() if code in selectors.user_roles(request.user)],
             "todos": [i for i in items if i.kind == "todo"],
             "links": [i for i in items if i.kind == "link"],
         },
