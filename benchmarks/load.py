@@ -33,6 +33,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 ROOT = Path(__file__).absolute().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -50,6 +52,20 @@ from plein.core.tests.test_crash_safety import (  # noqa: E402 - after the path 
 BROWSE = ("/", "/wie-is-wie/", "/melden/", "/verklaringen/openbaar-register/")
 MIX = (("browse", 50), ("submit", 20), ("receipt", 15), ("case", 15))
 HANDLERS = 2
+
+
+def browser_like(session: requests.Session) -> requests.Session:
+    """A client session that does what a browser does when the server has just closed an idle kept-alive connection
+    (gunicorn's gthread workers close them after ``keepalive`` seconds): send an idempotent request (GET, HEAD) once
+    more on a new connection. Without it, a request sent in the instant the server closes the connection fails with
+    "Remote end closed connection without response", a race of HTTP keep-alive, not of the server. Nothing else is
+    retried: a form submission (POST) that fails still counts as an error, and every lost submission is still found."""
+    retry = Retry(
+        total=1, connect=1, read=1, status=0, other=0, allowed_methods=frozenset({"GET", "HEAD"}), backoff_factor=0
+    )
+    adapter = HTTPAdapter(max_retries=retry)
+    session.mount("http://", adapter)
+    return session
 
 
 class Load:
@@ -90,7 +106,7 @@ class Load:
             return self.browse(session, rng)
         text, code = rng.choice(known)
         started = time.monotonic()
-        reporter = requests.Session()
+        reporter = browser_like(requests.Session())
         page = reporter.get(self.base + "/melden/inloggen/", timeout=TIMEOUT)
         response = reporter.post(
             self.base + "/melden/inloggen/",
@@ -129,7 +145,7 @@ class Load:
 
     def client(self, n: int, deadline: float) -> None:
         rng = random.Random(n)
-        session = requests.Session()
+        session = browser_like(requests.Session())
         kinds = [kind for kind, weight in MIX for _ in range(weight)]
         while time.monotonic() < deadline:
             kind = rng.choice(kinds)
@@ -140,7 +156,7 @@ class Load:
 
     def run(self) -> None:
         for _ in range(HANDLERS):
-            self.handlers.append(handler_session(self.base, self.email))
+            self.handlers.append(browser_like(handler_session(self.base, self.email)))
             self.handler_locks.append(threading.Lock())
         deadline = time.monotonic() + self.seconds
         threads = [threading.Thread(target=self.client, args=(n, deadline), daemon=True) for n in range(self.clients)]
@@ -153,7 +169,7 @@ class Load:
         """Every confirmed submission, opened again with its receipt code after the load."""
         missing = []
         for text, code in self.submitted:
-            reporter = requests.Session()
+            reporter = browser_like(requests.Session())
             page = reporter.get(self.base + "/melden/inloggen/", timeout=TIMEOUT)
             response = reporter.post(
                 self.base + "/melden/inloggen/",
