@@ -67,21 +67,33 @@ def memoised(name: str, key: object, compute: Callable[[], T]) -> T:
     seconds = timeout()
     if not seconds:
         return compute()
-    digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
-    cache_key = f"plein:pagecache:memo:{name}:{digest}"
+    cache_key = f"plein:pagecache:memo:{name}:{hashlib.sha256(repr(key).encode()).hexdigest()[:32]}"
     try:
-        found = cache.get_many([GENERATION_KEY, cache_key])
+        generation, stored = _read(cache_key)
     except Exception:  # noqa: BLE001 - without a cache the value is computed as usual
         return compute()
+    if stored is not None:
+        return stored[0]
+    value = compute()
+    _write(name, cache_key, generation, (value,), seconds)
+    return value
+
+
+def _read(cache_key: str) -> tuple[str | None, tuple | None]:
+    """The current generation, and the parts kept under ``cache_key`` for it (``None`` if nothing, or an older one)."""
+    found = cache.get_many([GENERATION_KEY, cache_key])
     generation, stored = found.get(GENERATION_KEY), found.get(cache_key)
     if stored is not None and generation is not None and stored[0] == generation:
-        return stored[1]
-    value = compute()
+        return generation, stored[1:]
+    return generation, None
+
+
+def _write(name: str, cache_key: str, generation: str | None, parts: tuple, seconds: int) -> None:
+    """Keep ``parts`` under the generation read before they were made (so a change made meanwhile makes them stale)."""
     try:
-        cache.set(cache_key, (generation or _new_generation(), value), seconds)
-    except Exception:  # noqa: BLE001
+        cache.set(cache_key, (generation or _new_generation(), *parts), seconds)
+    except Exception:  # noqa: BLE001 - a value that is not kept is made again next time
         logger.warning("Page cache: could not store %s.", name)
-    return value
 
 
 def _new_generation() -> str:
@@ -162,26 +174,20 @@ def cached_page(name: str):
                 return view(request, *args, **kwargs)
             key = _key(name, request, visitor)
             try:
-                found = cache.get_many([GENERATION_KEY, key])
+                generation, stored = _read(key)
             except Exception:  # noqa: BLE001 - without a cache the page is rendered as usual
                 logger.warning("Page cache: the cache could not be read; rendering %s.", name)
                 return view(request, *args, **kwargs)
-            generation = found.get(GENERATION_KEY)
-            stored = found.get(key)
-            if stored is not None and stored[0] == generation:
-                _generation, status, headers, content = stored
+            if stored is not None:
+                status, headers, content = stored
                 return HttpResponse(with_token(request, content), status=status, headers=headers)
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and not getattr(response, "is_rendered", True):
                 response.render()
             if _storable(request, response):
-                generation = generation or _new_generation()
                 headers = {k: v for k, v in response.items() if k.lower() != "set-cookie"}
-                try:
-                    content = without_tokens(request, response.content)
-                    cache.set(key, (generation, response.status_code, headers, content), seconds)
-                except Exception:  # noqa: BLE001
-                    logger.warning("Page cache: could not store %s.", name)
+                page = (response.status_code, headers, without_tokens(request, response.content))
+                _write(name, key, generation, page, seconds)
             return response
 
         return wrapper
